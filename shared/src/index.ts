@@ -1,0 +1,4 @@
+export * from './events';
+export * from './realtime';
+export * from './api';
+export * from './rules';
