@@ -1,0 +1,15 @@
+const preset = require('../jest.preset.js');
+
+/** Unit tests sit beside the code; integration tests (real PostgreSQL and Redis) live in test/. */
+module.exports = {
+  projects: [
+    { ...preset, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...preset,
+      displayName: 'integration',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+      testTimeout: 60_000,
+    },
+  ],
+};

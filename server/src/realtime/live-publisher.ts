@@ -1,0 +1,185 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type {
+  DeltaV1,
+  FeedItemV1,
+  PositionTuple,
+  RoomDeltaV1,
+  RoomName,
+  RoomSnapshotV1,
+  ServerToClientEvents,
+  ClientToServerEvents,
+} from '@kanjian/shared';
+import type { Redis } from 'ioredis';
+import type { Namespace } from 'socket.io';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { MetricsService } from '../common/metrics.service';
+import { EventWriter, type StoredEvent } from '../ingest/event-writer';
+import { REDIS, RedisKeys } from '../redis/redis.module';
+import { feedItem, positionTuple, RoomRouter } from './room-router';
+import { SnapshotContributors } from './snapshot-contributors';
+
+export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
+
+const FEED_KEEP = 50;
+/** Latest positions are persisted for snapshots once a second, not on every frame. */
+const POSITION_PERSIST_MS = 1000;
+/** A vehicle silent this long drops out of snapshots. */
+const POSITION_TTL_MS = 6 * 3600_000;
+
+interface RoomPending {
+  positions: Map<string, PositionTuple>;
+  feed: FeedItemV1[];
+}
+
+/**
+ * Pushes committed events to rooms. Positions are coalesced per room (the latest position of each vehicle) and
+ * sent as one frame per room per interval; every delta carries the room's sequence number, kept in Redis so that
+ * all hub instances number a room's deltas from one counter.
+ */
+@Injectable()
+export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger(LivePublisher.name);
+  private ns: LiveNamespace | null = null;
+  private pending = new Map<RoomName, RoomPending>();
+  private latest = new Map<string, PositionTuple>();
+  private timers: NodeJS.Timeout[] = [];
+  private ticking = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly writer: EventWriter,
+    private readonly router: RoomRouter,
+    private readonly contributors: SnapshotContributors,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onModuleInit() {
+    this.writer.onCommitted((rows) => this.onCommitted(rows));
+    this.timers.push(setInterval(() => void this.tick(), this.config.KJ_POSITION_FRAME_MS));
+    this.timers.push(setInterval(() => void this.persistPositions(), POSITION_PERSIST_MS));
+    for (const t of this.timers) t.unref();
+  }
+
+  onApplicationShutdown() {
+    for (const t of this.timers) clearInterval(t);
+  }
+
+  attach(ns: LiveNamespace) {
+    this.ns = ns;
+  }
+
+  private room(r: RoomName): RoomPending {
+    let p = this.pending.get(r);
+    if (!p) this.pending.set(r, (p = { positions: new Map(), feed: [] }));
+    return p;
+  }
+
+  onCommitted(rows: StoredEvent[]) {
+    for (const r of rows) {
+      if (r.event.type === 'vehicle.position') {
+        const t = positionTuple(r.event);
+        const prev = this.latest.get(t[0]);
+        // A back-filled (older) position must not move the vehicle back on the map.
+        if (prev && prev[5] > t[5]) continue;
+        this.latest.set(t[0], t);
+        for (const room of this.router.vehicleRooms(t[0])) this.room(room).positions.set(t[0], t);
+      } else {
+        const rooms = this.router.feedRooms(r);
+        if (rooms.length === 0) continue;
+        const item = feedItem(r);
+        for (const room of rooms) this.room(room).feed.push(item);
+      }
+    }
+  }
+
+  /** One frame per room with anything new: its positions, then its feed lines. */
+  private async tick() {
+    if (this.ticking || this.pending.size === 0) return;
+    this.ticking = true;
+    const batch = this.pending;
+    this.pending = new Map();
+    try {
+      const deltas: [RoomName, DeltaV1][] = [];
+      for (const [room, p] of batch) {
+        if (p.positions.size) deltas.push([room, { kind: 'positions', data: [...p.positions.values()] }]);
+        if (p.feed.length) deltas.push([room, { kind: 'feed', data: p.feed }]);
+      }
+      await this.emitMany(deltas);
+      const feedPipe = this.redis.pipeline();
+      for (const [room, p] of batch) {
+        if (!p.feed.length) continue;
+        const k = this.keys.key('feed', room);
+        feedPipe.lpush(k, ...p.feed.map((f) => JSON.stringify(f)));
+        feedPipe.ltrim(k, 0, FEED_KEEP - 1);
+      }
+      if (feedPipe.length) await feedPipe.exec();
+    } catch (e) {
+      this.log.warn(`live tick failed: ${(e as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Emits deltas, numbering each room's from the shared counter (one Redis round trip for all of them). */
+  async emitMany(deltas: [RoomName, DeltaV1][]) {
+    if (deltas.length === 0) return;
+    const pipe = this.redis.pipeline();
+    for (const [room] of deltas) pipe.incr(this.keys.key('seq', room));
+    const res = await pipe.exec();
+    const sentAt = Date.now();
+    deltas.forEach(([room, d], i) => {
+      const seq = Number(res?.[i]?.[1]);
+      const msg = { v: 1, room, seq, sentAt, ...d } as RoomDeltaV1;
+      this.ns?.to(room).emit('delta.v1', msg);
+      this.metrics.framesSent.inc({ kind: d.kind });
+    });
+  }
+
+  /** For other domains (alerts, violations, KPIs): one delta to each room, numbered like the rest. */
+  publish(rooms: RoomName[], delta: DeltaV1): Promise<void> {
+    return this.emitMany(rooms.map((r) => [r, delta]));
+  }
+
+  private async persistPositions() {
+    if (this.latest.size === 0) return;
+    const all = this.latest;
+    this.latest = new Map();
+    const fields: string[] = [];
+    for (const [id, t] of all) fields.push(id, JSON.stringify(t));
+    try {
+      await this.redis.hset(this.keys.key('pos'), ...fields);
+    } catch (e) {
+      this.log.warn(`could not persist positions: ${(e as Error).message}`);
+    }
+  }
+
+  /** The room's state now. Call after the socket joined: deltas after `seq` then follow without a gap. */
+  async snapshot(room: RoomName): Promise<RoomSnapshotV1> {
+    const [seq, pos, feed] = await Promise.all([
+      this.redis.get(this.keys.key('seq', room)),
+      this.redis.hgetall(this.keys.key('pos')),
+      this.redis.lrange(this.keys.key('feed', room), 0, FEED_KEEP - 1),
+    ]);
+    const cutoff = Date.now() - POSITION_TTL_MS;
+    const vehicles: PositionTuple[] = [];
+    for (const v of Object.values(pos)) {
+      const t = JSON.parse(v) as PositionTuple;
+      if (t[5] >= cutoff && this.router.vehicleRooms(t[0]).includes(room)) vehicles.push(t);
+    }
+    const snap: RoomSnapshotV1 = {
+      v: 1,
+      room,
+      seq: Number(seq ?? 0),
+      at: new Date().toISOString(),
+      vehicles,
+      feed: feed.map((f) => JSON.parse(f) as FeedItemV1),
+      violations: [],
+      alerts: [],
+      kpis: [],
+    };
+    for (const c of this.contributors.all) await c(room, snap);
+    return snap;
+  }
+}

@@ -1,0 +1,36 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import { createRedis } from '../redis/redis.module';
+
+/**
+ * Socket.IO with the Redis adapter always on: a room joined on one hub instance receives what any instance
+ * emits to it. (The plain pub/sub adapter: the streams one holds a blocking read that slows shutdown.)
+ */
+export class RedisIoAdapter extends IoAdapter {
+  private pub: Redis | null = null;
+  private sub: Redis | null = null;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server: Server = super.createIOServer(port, { ...options, perMessageDeflate: false, maxHttpBufferSize: 1e6 } as ServerOptions);
+    this.pub ??= createRedis(this.redisUrl, 'io-pub');
+    this.sub ??= createRedis(this.redisUrl, 'io-sub');
+    server.adapter(createAdapter(this.pub, this.sub, { key: `${this.prefix}#io` }));
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await Promise.all([this.pub?.quit().catch(() => undefined), this.sub?.quit().catch(() => undefined)]);
+  }
+}
