@@ -9,15 +9,13 @@ describe('parseConfig', () => {
   });
 
   it('names every bad variable at once', () => {
-    expect(() => parseConfig({ KJ_HTTP_PORT: 'eighty', KJ_DATABASE_URL: 'mysql://x', KJ_REDIS_PREFIX: 'Bad Prefix' })).toThrow(
-      /KJ_HTTP_PORT[\s\S]*KJ_DATABASE_URL[\s\S]*KJ_REDIS_PREFIX|KJ_DATABASE_URL[\s\S]*KJ_HTTP_PORT/,
-    );
+    let msg = '';
     try {
       parseConfig({ KJ_HTTP_PORT: 'eighty', KJ_DATABASE_URL: 'mysql://x', KJ_REDIS_PREFIX: 'Bad Prefix' });
     } catch (e) {
-      const msg = (e as Error).message;
-      for (const k of ['KJ_HTTP_PORT', 'KJ_DATABASE_URL', 'KJ_REDIS_PREFIX']) expect(msg).toContain(k);
+      msg = (e as Error).message;
     }
+    for (const k of ['KJ_HTTP_PORT', 'KJ_DATABASE_URL', 'KJ_REDIS_PREFIX']) expect(msg).toContain(k);
   });
 
   it('refuses the development secret in production', () => {

@@ -24,13 +24,27 @@ export class RedisIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server: Server = super.createIOServer(port, { ...options, perMessageDeflate: false, maxHttpBufferSize: 1e6 } as ServerOptions);
     this.pub ??= createRedis(this.redisUrl, 'io-pub');
-    this.sub ??= createRedis(this.redisUrl, 'io-sub');
+    this.sub ??= quietUnsubscribe(createRedis(this.redisUrl, 'io-sub'));
     server.adapter(createAdapter(this.pub, this.sub, { key: `${this.prefix}#io` }));
     return server;
   }
 
   override async close(server: Server): Promise<void> {
     await super.close(server);
-    await Promise.all([this.pub?.quit().catch(() => undefined), this.sub?.quit().catch(() => undefined)]);
+    const [pub, sub] = [this.pub, this.sub];
+    this.pub = this.sub = null;
+    await Promise.all([pub?.quit().catch(() => undefined), sub?.quit().catch(() => undefined)]);
   }
+}
+
+/**
+ * The adapter unsubscribes without awaiting when a namespace closes, and Nest may close the server more than
+ * once on shutdown: those late unsubscribes on a closed connection must not surface as unhandled rejections.
+ */
+function quietUnsubscribe(r: Redis): Redis {
+  for (const m of ['unsubscribe', 'punsubscribe'] as const) {
+    const orig = r[m].bind(r) as (...a: unknown[]) => Promise<unknown>;
+    (r as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => orig(...a).catch(() => undefined);
+  }
+  return r;
 }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The main command (README): install, build, prepare the database with the reference network and demo logins,
+# then run the hub (API, sockets and screens on one port) with the simulator driving a live network.
+# Runs until Ctrl-C; running it again continues where it left off (migrations and seed are idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ONNXRUNTIME_NODE_INSTALL=skip NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+PORT="${KJ_HTTP_PORT:-3000}"
+DB_NAME="${KJ_DB_NAME:-kanjian}"
+export KJ_DATABASE_URL="${KJ_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$DB_NAME}"
+export KJ_HTTP_PORT="$PORT"
+SCALE="${KJ_DEMO_SCALE:-1}"
+SEED="${KJ_DEMO_SEED:-42}"
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+source scripts/lib.sh
+ensure_services || exit 1
+
+echo "== building"
+npx nx run-many -t build --outputStyle=static >/dev/null
+
+# Create the database if it is missing (the URL names it; the server itself never creates databases).
+node -e "
+const {Client}=require('pg');const u=new URL(process.argv[1]);const db=u.pathname.slice(1);u.pathname='/postgres';
+const c=new Client({connectionString:u.toString()});
+c.connect().then(()=>c.query('SELECT 1 FROM pg_database WHERE datname=\$1',[db])).then(r=>r.rowCount?null:c.query('CREATE DATABASE \"'+db+'\"')).then(()=>c.end()).catch(e=>{console.error('cannot create database '+db+': '+e.message);process.exit(1)})" "$KJ_DATABASE_URL"
+
+CLI="node server/dist/cli/main.js"
+$CLI migrate
+$CLI seed --seed "$SEED" --scale "$SCALE" --day "$(TZ=Asia/Shanghai date +%F)" --demo-users
+mkdir -p data
+if [ ! -s data/simulator.token ]; then $CLI create-token --name simulator --scope all > data/simulator.token; fi
+
+pids=()
+cleanup() { echo; echo "== stopping"; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+node server/dist/main.js > data/hub.log 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 && break; sleep 1; done
+curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null || { echo "hub did not start; see data/hub.log" >&2; tail -20 data/hub.log >&2; exit 1; }
+
+if [ -f simulator/dist/main.js ]; then
+  node simulator/dist/main.js --hub "http://127.0.0.1:$PORT" --token "$(cat data/simulator.token)" --seed "$SEED" --scale "$SCALE" > data/simulator.log 2>&1 &
+  pids+=($!)
+fi
+
+cat <<TXT
+
+  Kanjian is running.
+    Screens      http://localhost:$PORT/            (kiosk: add ?kiosk=1)
+    API          http://localhost:$PORT/api/openapi.json
+    Health       http://localhost:$PORT/api/health      Metrics: http://localhost:$PORT/metrics
+    Logs         data/hub.log, data/simulator.log
+
+  Demo logins (password: kanjian)
+    hq        HQ command center (every region)
+    region    a regional manager (one region)        region2  another region's manager
+    site      a hub's site manager                   floor    one sorting floor's display
+
+  Ctrl-C stops everything; run 'npm run up' again to continue.
+TXT
+wait -n "${pids[@]}"

@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { position } from './support/events';
+import { connectLive, createTestEnv, login, postEvents, query, startHub, type TestEnv, waitFor } from './support/test-hub';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+describe('hub: several instances and crash safety', () => {
+  let t: TestEnv;
+  beforeAll(async () => {
+    t = await createTestEnv();
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('shares a room between two hub instances through Redis: ingest on one, receive on the other', async () => {
+    const a = await startHub(t);
+    const b = await startHub(t);
+    try {
+      expect(a.url).not.toBe(b.url);
+      const s = await connectLive(b.url, await login(b.url, 'hq'));
+      const ack = await new Promise<{ ok: boolean }>((r) => s.emit('subscribe.v1', { room: 'hq' }, r));
+      expect(ack.ok).toBe(true);
+      const veh = t.net.vehicles[0]!.id;
+      const got = waitFor(s, (d) => (d.kind === 'positions' ? d.data.find((p) => p[0] === veh && p[1] === 22.5) : undefined));
+      expect((await postEvents(a.url, t.token, [position(veh, { lat: 22.5 })])).status).toBe(200);
+      expect((await got)[1]).toBe(22.5);
+      s.disconnect();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('keeps an acknowledged batch when the hub is killed with SIGKILL right after the answer', async () => {
+    const main = join(__dirname, '../dist/main.js');
+    if (!existsSync(main)) throw new Error('build the server first (npm run build): this test runs dist/main.js as a real process');
+    const port = await freePort();
+    const child: ChildProcess = spawn(process.execPath, [main], {
+      env: { ...process.env, ...t.env, KJ_HTTP_PORT: String(port), KJ_INGEST_FLUSH_MS: '200' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      for (let i = 0; ; i++) {
+        const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+        if (ok) break;
+        if (i > 100) throw new Error('hub did not start');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const veh = t.net.vehicles[1]!.id;
+      const base = Date.now() - 3_600_000;
+      const batch = Array.from({ length: 500 }, (_, i) => position(veh, { at: new Date(base + i * 1000).toISOString() }));
+      const res = await postEvents(url, t.token, batch);
+      child.kill('SIGKILL');
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { accepted: number }).accepted).toBe(500);
+      await new Promise((r) => child.once('exit', r));
+      const rows = await query(t.dbUrl, `SELECT count(*)::int AS n FROM vehicle_positions WHERE id = ANY($1::uuid[])`, [batch.map((e) => e.id)]);
+      expect(rows[0]!.n).toBe(500);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
