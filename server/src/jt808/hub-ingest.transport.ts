@@ -30,8 +30,8 @@ export class HubIngestTransport implements BatchTransport {
         signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
       });
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      return { kind: 'retry', reason: `POST ${this.url}: ${err.cause?.code ?? err.name}: ${err.message}` };
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      return { kind: 'retry', reason: `POST ${this.url}: ${err.message}${err.cause ? ` (${err.cause.code ?? err.cause.message})` : ''}` };
     }
     const text = await res.text().catch(() => '');
     const what = `POST ${this.url} answered ${res.status}`;

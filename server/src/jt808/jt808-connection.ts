@@ -111,11 +111,13 @@ export class Jt808Connection {
     void this.pump();
   }
 
+  /** Stops reading; counted per cause each time the cause blocks this connection. */
   private pause(cause: 'rate' | 'pending' | 'sink' | 'buffer'): void {
-    if (this.paused || this.closed) return;
+    if (this.closed) return;
+    if (cause !== 'buffer' || !this.paused) this.ctx.metrics.inc('flow_paused_total', { cause });
+    if (this.paused) return;
     this.paused = true;
     this.socket.pause();
-    this.ctx.metrics.inc('flow_paused_total', { cause });
   }
 
   private maybeResume(): void {

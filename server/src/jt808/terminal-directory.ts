@@ -63,8 +63,8 @@ export class HubTerminalDirectory extends StaticTerminalDirectory {
         signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
       });
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      throw new Error(`GET ${this.url}: ${err.cause?.code ?? err.name}: ${err.message}`);
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      throw new Error(`GET ${this.url}: ${err.message}${err.cause ? ` (${err.cause.code ?? err.cause.message})` : ''}`);
     }
     if (res.status !== 200) throw new Error(`GET ${this.url} answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 200)}`);
     const parsed = VehiclesOnlySchema.safeParse(await res.json());

@@ -82,9 +82,7 @@ export class Jt808Reassembler {
     for (const [key, p] of this.pending) {
       if (nowMs - p.lastProgressMs < this.opts.timeoutMs) continue;
       const missing: number[] = [];
-      p.packets.forEach((b, i) => {
-        if (!b) missing.push(i + 1);
-      });
+      for (let i = 0; i < p.total; i++) if (!p.packets[i]) missing.push(i + 1);
       if (p.resendRequested) {
         this.pending.delete(key);
         out.push({ msgId: p.msgId, firstSerial: p.firstSerial, missing, action: 'dropped' });
