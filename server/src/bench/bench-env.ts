@@ -1,0 +1,125 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import type { Network } from '@kanjian/shared';
+import { AuthRepository } from '../auth/auth.repository';
+import { createDataSource } from '../database/data-source';
+import { NetworkRepository } from '../network/network.repository';
+import { buildReferenceNetwork } from '../network/reference-network';
+
+/** Shared by the benchmark scripts: a fresh database with the reference network, and hubs as real processes. */
+export const PG_ADMIN = process.env.KJ_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.KJ_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
+export const RESULTS_DIR = resolve(__dirname, '../../../bench/results');
+
+export interface BenchDb {
+  url: string;
+  net: Network;
+  token: string;
+  drop(): Promise<void>;
+}
+
+export async function benchDb(scale: number, seed = 42): Promise<BenchDb> {
+  const name = `kj_bench_${Date.now().toString(36)}`;
+  const admin = new Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = PG_ADMIN.replace(/\/[^/]*$/, `/${name}`);
+  const ds = createDataSource(url, 2);
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  const net = buildReferenceNetwork({ seed, scale });
+  await NetworkRepository.load(ds, net);
+  const auth = new AuthRepository(ds);
+  const token = await auth.createFeedToken('bench', 'all');
+  await auth.upsertUser({ username: 'bench-hq', password: 'bench', displayName: 'bench', role: 'hq', scopeId: null });
+  await ds.destroy();
+  return {
+    url,
+    net,
+    token,
+    async drop() {
+      const c = new Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}
+
+export interface HubProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `server/dist/main.js` as its own process and waits until /api/health answers. */
+export async function startHubProcess(dbUrl: string, env: Record<string, string> = {}): Promise<HubProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, '../main.js')], {
+    env: {
+      ...process.env,
+      KJ_DATABASE_URL: dbUrl,
+      KJ_REDIS_URL: REDIS_URL,
+      KJ_REDIS_PREFIX: `kjb${port}`,
+      KJ_HTTP_PORT: String(port),
+      KJ_HTTP_HOST: '127.0.0.1',
+      KJ_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) break;
+    if (child.exitCode !== null || i > 300) throw new Error('hub did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    stop: () =>
+      new Promise<void>((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** CPU seconds and resident memory of a process, from /proc (Linux). */
+export function procStats(pid: number): { cpuS: number; rssMb: number } {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = 100;
+  const cpuS = (Number(f[11]) + Number(f[12])) / ticks;
+  const rssMb = (Number(f[21]) * 4096) / 1048576;
+  return { cpuS, rssMb };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function writeResult(file: string, data: Record<string, unknown>) {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, file);
+  writeFileSync(path, JSON.stringify({ ...data, measured_at: new Date().toISOString() }, null, 2) + '\n');
+  return path;
+}

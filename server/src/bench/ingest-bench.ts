@@ -1,0 +1,191 @@
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { io } from 'socket.io-client';
+import type { ClientToServerEvents, RoomDeltaV1, ServerToClientEvents } from '@kanjian/shared';
+import type { Socket } from 'socket.io-client';
+import { benchDb, percentile, procStats, startHubProcess, writeResult } from './bench-env';
+import { PositionStream } from './position-stream';
+
+/**
+ * npm run bench:ingest — drives a hub process over HTTP from this process with a realistic position stream:
+ *  1. sustained positions/s stored (batches of 2,000, several requests in flight, for SUSTAIN_S seconds);
+ *  2. p50/p99 ingest→socket latency at a fixed 20,000 positions/s (a Socket.IO client in room hq);
+ *  3. raw COPY rows/s into the same database, as the reference.
+ * Options (env): KJ_BENCH_SCALE (fleet; 67 ≈ 20,000 vehicles), KJ_BENCH_SUSTAIN_S, KJ_BENCH_LATENCY_S,
+ * KJ_BENCH_RULES=on|off|both (both also writes bench/results/rules.json).
+ */
+const SCALE = Number(process.env.KJ_BENCH_SCALE ?? 67);
+const SUSTAIN_S = Number(process.env.KJ_BENCH_SUSTAIN_S ?? 20);
+const LATENCY_S = Number(process.env.KJ_BENCH_LATENCY_S ?? 20);
+const RULES = (process.env.KJ_BENCH_RULES ?? 'off') as 'on' | 'off' | 'both';
+const BATCH = 2000;
+const IN_FLIGHT = 6;
+const COPY_ROWS = 1_000_000;
+
+function log(msg: string) {
+  process.stderr.write(`[bench:ingest] ${msg}\n`);
+}
+
+async function sustained(url: string, token: string, stream: PositionStream, seconds: number) {
+  // Bodies are made before the clock starts so the generator does not compete with the hub for the 2 cores.
+  const total = Math.ceil((seconds * 160_000) / BATCH);
+  log(`preparing ${total} batches of ${BATCH}`);
+  const bodies = Array.from({ length: total }, () => JSON.stringify(stream.next(BATCH)));
+  let next = 0;
+  let stored = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  async function worker() {
+    while (next < bodies.length && performance.now() < deadline) {
+      const body = bodies[next++]!;
+      const r = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+      if (r.status !== 200) {
+        failed++;
+        await r.text();
+        continue;
+      }
+      const j = (await r.json()) as { accepted: number; duplicates: number };
+      stored += j.accepted - j.duplicates;
+    }
+  }
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const elapsed = (performance.now() - t0) / 1000;
+  if (next >= bodies.length) log('warning: ran out of prepared batches before the time was up (the hub is faster than planned)');
+  return { stored, failed, elapsed, perS: stored / elapsed };
+}
+
+async function latency(url: string, token: string, stream: PositionStream, seconds: number, rate = 20_000) {
+  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-hq', password: 'bench' }) });
+  const { token: userToken } = (await login.json()) as { token: string };
+  const sock: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${url}/live`, { auth: { token: userToken }, transports: ['websocket'] });
+  await new Promise<void>((r, j) => {
+    sock.once('connect', () => r());
+    sock.once('connect_error', j);
+  });
+  await new Promise((r) => sock.emit('subscribe.v1', { room: 'hq' }, r));
+  const samples: number[] = [];
+  let measuring = false;
+  sock.on('delta.v1', (d: RoomDeltaV1) => {
+    if (!measuring || d.kind !== 'positions') return;
+    const now = Date.now();
+    for (const p of d.data) samples.push(now - p[5]);
+  });
+  const tickMs = 50;
+  const perTick = Math.round((rate * tickMs) / 1000);
+  let sent = 0;
+  const warmup = 3000;
+  const start = Date.now();
+  let errors = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const el = Date.now() - start;
+      measuring = el > warmup;
+      if (el > warmup + seconds * 1000) {
+        clearInterval(timer);
+        resolve();
+        return;
+      }
+      const body = JSON.stringify(stream.next(perTick, Date.now()));
+      sent += perTick;
+      void fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })
+        .then((r) => (r.status === 200 ? r.text() : (errors++, r.text())))
+        .catch(() => errors++);
+    }, tickMs);
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  sock.disconnect();
+  samples.sort((a, b) => a - b);
+  const achieved = sent / (seconds + warmup / 1000);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), samples: samples.length, achievedRate: achieved, errors };
+}
+
+async function rawCopy(dbUrl: string, stream: PositionStream) {
+  const c = new Client({ connectionString: dbUrl });
+  await c.connect();
+  await c.query(`DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy (LIKE vehicle_positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+  const chunks: string[] = [];
+  for (let i = 0; i < COPY_ROWS; i += 10_000) {
+    chunks.push(
+      stream
+        .next(10_000)
+        .map((e) => `${e.at}\t${e.vehicleId}\t${e.id}\t${e.lat}\t${e.lon}\t${e.speedKmh}\t${e.heading}\t${e.tempC ?? '\\N'}\t\\N\t\\N\tf\n`)
+        .join(''),
+    );
+  }
+  const t0 = performance.now();
+  await pipeline(Readable.from(chunks), c.query(copyFrom(`COPY bench_copy (at, vehicle_id, id, lat, lon, speed_kmh, heading, temp_c, humidity_pct, trip_id, backfill) FROM STDIN`)));
+  const s = (performance.now() - t0) / 1000;
+  await c.query(`DROP TABLE bench_copy`);
+  await c.end();
+  return COPY_ROWS / s;
+}
+
+async function runOnce(rulesOn: boolean, db: Awaited<ReturnType<typeof benchDb>>) {
+  const hub = await startHubProcess(db.url, { KJ_RULES_ENABLED: String(rulesOn) });
+  try {
+    const stream = new PositionStream(db.net, Date.now() - 6 * 3600_000);
+    log(`hub up (rules ${rulesOn ? 'on' : 'off'}), ${stream.vehicles} vehicles; sustained load for ${SUSTAIN_S}s`);
+    const cpu0 = procStats(hub.pid);
+    const s = await sustained(hub.url, db.token, stream, SUSTAIN_S);
+    const cpu1 = procStats(hub.pid);
+    log(`stored ${s.stored} in ${s.elapsed.toFixed(1)}s = ${Math.round(s.perS)}/s (failed requests: ${s.failed}); hub CPU ${(((cpu1.cpuS - cpu0.cpuS) / s.elapsed) * 100).toFixed(0)}%, RSS ${cpu1.rssMb.toFixed(0)} MB`);
+    log(`latency at 20,000 positions/s for ${LATENCY_S}s`);
+    const l = await latency(hub.url, db.token, new PositionStream(db.net, Date.now()), LATENCY_S);
+    log(`ingest→socket p50 ${l.p50} ms, p99 ${l.p99} ms over ${l.samples} positions shown (rate ${Math.round(l.achievedRate)}/s, errors ${l.errors})`);
+    return { s, l, hubCpuPct: ((cpu1.cpuS - cpu0.cpuS) / s.elapsed) * 100, hubRssMb: cpu1.rssMb };
+  } finally {
+    await hub.stop();
+  }
+}
+
+async function main() {
+  log(`preparing a database with the reference network at scale ${SCALE}`);
+  const db = await benchDb(SCALE);
+  try {
+    const modes = RULES === 'both' ? [false, true] : [RULES === 'on'];
+    const runs = [];
+    for (const m of modes) runs.push({ rulesOn: m, ...(await runOnce(m, db)) });
+    log('raw COPY reference');
+    const copy = await rawCopy(db.url, new PositionStream(db.net, Date.now() - 48 * 3600_000));
+    const main = runs[0]!;
+    const result = {
+      positions_per_s: Math.round(main.s.perS),
+      copy_rows_per_s: Math.round(copy),
+      ratio_to_copy: +(main.s.perS / copy).toFixed(3),
+      latency_p50_ms: main.l.p50,
+      latency_p99_ms: main.l.p99,
+      latency_rate_per_s: Math.round(main.l.achievedRate),
+      vehicles: db.net.vehicles.length,
+      batch_size: BATCH,
+      requests_in_flight: IN_FLIGHT,
+      hub_cpu_pct: Math.round(main.hubCpuPct),
+      hub_rss_mb: Math.round(main.hubRssMb),
+      rules: main.rulesOn ? 'on' : 'off',
+    };
+    console.log(JSON.stringify(result, null, 2));
+    log(`wrote ${writeResult('ingest.json', result)}`);
+    if (RULES === 'both') {
+      const on = runs.find((r) => r.rulesOn)!;
+      const off = runs.find((r) => !r.rulesOn)!;
+      const rules = {
+        positions_per_s_rules_on: Math.round(on.s.perS),
+        positions_per_s_rules_off: Math.round(off.s.perS),
+        cost: +(1 - on.s.perS / off.s.perS).toFixed(3),
+        latency_p99_ms_rules_on: on.l.p99,
+        latency_p99_ms_rules_off: off.l.p99,
+      };
+      console.log(JSON.stringify(rules, null, 2));
+      log(`wrote ${writeResult('rules.json', rules)}`);
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
