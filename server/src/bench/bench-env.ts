@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -103,8 +103,7 @@ export async function startHubProcess(dbUrl: string, env: Record<string, string>
 
 /** CPU seconds and resident memory of a process, from /proc (Linux). */
 export function procStats(pid: number): { cpuS: number; rssMb: number } {
-  const fs = require('node:fs') as typeof import('node:fs');
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = 100;
   const cpuS = (Number(f[11]) + Number(f[12])) / ticks;
