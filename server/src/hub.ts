@@ -30,7 +30,6 @@ export async function createHub(config: AppConfig): Promise<NestExpressApplicati
   });
   app.use(jsonBodyMiddleware());
   app.useWebSocketAdapter(new RedisIoAdapter(app, config.KJ_REDIS_URL, config.KJ_REDIS_PREFIX));
-  app.enableShutdownHooks();
   app.enableCors({ origin: true, credentials: true });
   serveWallboard(app, config);
   await app.init();

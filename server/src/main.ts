@@ -17,6 +17,21 @@ async function main() {
   try {
     const app = await createHub(config);
     log.info({ instance: config.instanceId, url: await app.getUrl() }, 'hub listening');
+    // Shutdown drains the ingest buffer before connections close, so every answered event is stored.
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 30_000);
+      force.unref();
+      app.close().then(
+        () => process.exit(0),
+        (e) => {
+          log.error({ err: e }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
   } catch (e) {
     const msg = (e as Error).message;
     const hint = /ECONNREFUSED.*(5432)|database|password authentication|does not exist/i.test(msg)

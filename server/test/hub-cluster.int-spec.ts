@@ -42,22 +42,27 @@ describe('hub: several instances and crash safety', () => {
     }
   });
 
-  it('keeps an acknowledged batch when the hub is killed with SIGKILL right after the answer', async () => {
+  async function hubProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
     const main = join(__dirname, '../dist/main.js');
     if (!existsSync(main)) throw new Error('build the server first (npm run build): this test runs dist/main.js as a real process');
     const port = await freePort();
     const child: ChildProcess = spawn(process.execPath, [main], {
-      env: { ...process.env, ...t.env, KJ_HTTP_PORT: String(port), KJ_INGEST_FLUSH_MS: '200' },
+      env: { ...process.env, ...t.env, KJ_HTTP_PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 150 || child.exitCode !== null) throw new Error('hub did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { child, url };
+  }
+
+  it('keeps an acknowledged batch when the hub is killed with SIGKILL right after the answer', async () => {
+    const { child, url } = await hubProcess({ KJ_INGEST_FLUSH_MS: '200' });
     try {
-      for (let i = 0; ; i++) {
-        const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-        if (ok) break;
-        if (i > 100) throw new Error('hub did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
       const veh = t.net.vehicles[1]!.id;
       const base = Date.now() - 3_600_000;
       const batch = Array.from({ length: 500 }, (_, i) => position(veh, { at: new Date(base + i * 1000).toISOString() }));
@@ -68,6 +73,28 @@ describe('hub: several instances and crash safety', () => {
       await new Promise((r) => child.once('exit', r));
       const rows = await query(t.dbUrl, `SELECT count(*)::int AS n FROM vehicle_positions WHERE id = ANY($1::uuid[])`, [batch.map((e) => e.id)]);
       expect(rows[0]!.n).toBe(500);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('flushes what it buffered on SIGTERM, answers the request, and exits cleanly', async () => {
+    // A long flush interval keeps the batch in the buffer when the signal arrives.
+    const { child, url } = await hubProcess({ KJ_INGEST_FLUSH_MS: '3000' });
+    try {
+      const veh = t.net.vehicles[2]!.id;
+      const base = Date.now() - 7_200_000;
+      const batch = Array.from({ length: 300 }, (_, i) => position(veh, { at: new Date(base + i * 1000).toISOString() }));
+      const pending = postEvents(url, t.token, batch);
+      await new Promise((r) => setTimeout(r, 300));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      const res = await pending;
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { accepted: number }).accepted).toBe(300);
+      expect(await exited).toBe(0);
+      const rows = await query(t.dbUrl, `SELECT count(*)::int AS n FROM vehicle_positions WHERE id = ANY($1::uuid[])`, [batch.map((e) => e.id)]);
+      expect(rows[0]!.n).toBe(300);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
