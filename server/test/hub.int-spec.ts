@@ -77,14 +77,15 @@ describe('hub: ingest, storage and live push', () => {
   });
 
   it('numbers deltas per room so a gap can be seen, continuing from the snapshot', async () => {
-    const s = await live('hq');
-    const ack = await subscribe(s, 'hq');
+    const s = await live('region-a');
+    const room = `region:${regionA}`;
+    const ack = await subscribe(s, room);
     if (!ack.ok) throw new Error(ack.message);
     const seqs: number[] = [];
-    s.on('delta.v1', (d) => d.room === 'hq' && seqs.push(d.seq));
+    s.on('delta.v1', (d) => d.room === room && seqs.push(d.seq));
     for (let i = 0; i < 3; i++) {
       await postEvents(hub.url, t.token, [position(vehA)]);
-      await new Promise((r) => setTimeout(r, 350));
+      await new Promise((r) => setTimeout(r, 300));
     }
     expect(seqs.length).toBeGreaterThanOrEqual(3);
     expect(seqs[0]).toBe(ack.snapshot.seq + 1);
@@ -99,7 +100,8 @@ describe('hub: ingest, storage and live push', () => {
     const base = Date.now();
     const batch = Array.from({ length: 50 }, (_, i) => position(vehB, { at: new Date(base + i * 10).toISOString(), lat: 20 + i * 0.01 }));
     expect((await postEvents(hub.url, t.token, batch)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 700));
+    // HQ gets one frame a second (the whole fleet); wait for it and a little more.
+    await new Promise((r) => setTimeout(r, 1500));
     const withB = frames.filter((f) => f.length > 0);
     expect(withB).toHaveLength(1);
     expect(withB[0]).toHaveLength(1);

@@ -20,8 +20,9 @@ const EnvSchema = z.object({
   /** Ingest buffer: flush when this many events are waiting, or after this many milliseconds. */
   KJ_INGEST_FLUSH_ROWS: int(5000, 1, 100_000),
   KJ_INGEST_FLUSH_MS: int(20, 1, 5000),
-  /** Position frames per room: one frame per interval carrying each vehicle's latest position. */
-  KJ_POSITION_FRAME_MS: int(200, 20, 10_000),
+  /** Position frames per room: one frame per interval carrying each vehicle's latest position (hq: the whole fleet). */
+  KJ_POSITION_FRAME_MS: int(125, 20, 10_000),
+  KJ_HQ_FRAME_MS: int(1000, 20, 10_000),
   KJ_EVIDENCE_DIR: z.string().default('./data/evidence'),
   KJ_WALLBOARD_DIR: z.string().optional(),
   KJ_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

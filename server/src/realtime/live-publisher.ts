@@ -41,6 +41,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(LivePublisher.name);
   private ns: LiveNamespace | null = null;
   private pending = new Map<RoomName, RoomPending>();
+  private lastFrame = new Map<RoomName, number>();
   private latest = new Map<string, PositionTuple>();
   private timers: NodeJS.Timeout[] = [];
   private ticking = false;
@@ -57,7 +58,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit() {
     this.writer.onCommitted((rows) => this.onCommitted(rows));
-    this.timers.push(setInterval(() => void this.tick(), this.config.KJ_POSITION_FRAME_MS));
+    this.timers.push(setInterval(() => void this.tick(), Math.min(this.config.KJ_POSITION_FRAME_MS, this.config.KJ_HQ_FRAME_MS)));
     this.timers.push(setInterval(() => void this.persistPositions(), POSITION_PERSIST_MS));
     for (const t of this.timers) t.unref();
   }
@@ -94,12 +95,23 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** One frame per room with anything new: its positions, then its feed lines. */
+  /**
+   * One frame per room with anything new, at most once per the room's interval: the national map (hq) wants the
+   * whole fleet once a second; a region, site or floor screen follows its vehicles more closely.
+   */
   private async tick() {
     if (this.ticking || this.pending.size === 0) return;
     this.ticking = true;
-    const batch = this.pending;
-    this.pending = new Map();
+    const now = Date.now();
+    const batch = new Map<RoomName, RoomPending>();
+    for (const [room, p] of this.pending) {
+      const interval = room === 'hq' ? this.config.KJ_HQ_FRAME_MS : this.config.KJ_POSITION_FRAME_MS;
+      // A little slack so a room is not pushed to the next tick by timer jitter.
+      if (now - (this.lastFrame.get(room) ?? 0) < interval - 10) continue;
+      batch.set(room, p);
+      this.pending.delete(room);
+      this.lastFrame.set(room, now);
+    }
     try {
       const deltas: [RoomName, DeltaV1][] = [];
       for (const [room, p] of batch) {
