@@ -1,0 +1,153 @@
+/**
+ * Evaluates the worker on a dataset directory (see dataset.ts) or, without an argument, on the repo's own
+ * held-out set (generated first if absent). Prints per-kind precision/recall/F1 and end-to-end frame rates
+ * and writes bench/results/vision.json.
+ *
+ *   npm run -w @kanjian/vision-worker eval -- [dataset-dir] [--model path] [--out path]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CameraModel } from '../calibration/calibration';
+import { OnnxDetector } from '../detect/onnx-detector';
+import { DEFAULT_MOTION } from '../detect/motion-gate';
+import { FfmpegSource } from '../frames/ffmpeg-source';
+import { DEFAULT_JUDGE, type Judgement } from '../judge/judgement';
+import { CameraPipeline } from '../pipeline/camera-pipeline';
+import { loadDataset, type Clip } from './dataset';
+import { matchClip, score, type ClipMatch, type Span } from './scoring';
+
+const PKG = resolve(__dirname, '../..');
+const REPO = resolve(PKG, '..');
+const HELDOUT = join(PKG, 'data/heldout');
+
+interface Args {
+  dataset?: string;
+  model: string;
+  out: string;
+  fpsClips: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { model: join(PKG, 'models/detector.onnx'), out: join(REPO, 'bench/results/vision.json'), fpsClips: 4 };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i];
+    if (v === '--model') a.model = resolve(argv[++i]);
+    else if (v === '--out') a.out = resolve(argv[++i]);
+    else if (v === '--fps-clips') a.fpsClips = Number(argv[++i]);
+    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips)`);
+    else a.dataset = resolve(v);
+  }
+  return a;
+}
+
+async function runClip(clip: Clip, detector: OnnxDetector, gated: boolean, maxSide = 640) {
+  const src = await FfmpegSource.open({ uri: clip.video, maxSide });
+  const camera = CameraModel.scaled({ ...clip.camera, width: src.width / src.scale, height: src.height / src.scale }, src.scale);
+  const pipeline = new CameraPipeline({
+    cameraId: clip.name,
+    detector,
+    camera,
+    settings: DEFAULT_JUDGE,
+    zones: [],
+    parcelClass: 'parcel',
+    personClass: 'person',
+    motion: gated ? DEFAULT_MOTION : null,
+    ringFrames: 2,
+  });
+  const judgements: Judgement[] = [];
+  const t0 = process.hrtime.bigint();
+  for await (const f of src.frames()) {
+    f.t = f.index / clip.camera.fps;
+    judgements.push(...(await pipeline.process(f)));
+  }
+  judgements.push(...pipeline.finish());
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { judgements, frames: pipeline.stats.frames, detected: pipeline.stats.detected, seconds, width: src.width, height: src.height };
+}
+
+const toSpan = (j: Judgement): Span => ({ kind: j.kind === 'kick' ? 'kick' : 'throw', startFrame: j.startFrame, endFrame: j.endFrame });
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  let dataset = args.dataset;
+  if (!dataset) {
+    dataset = HELDOUT;
+    if (!existsSync(dataset)) {
+      console.log(`generating the held-out set in ${dataset} (seeds from 900001; training uses seeds below 100000)…`);
+      const r = spawnSync('/usr/bin/python3', [join(PKG, 'training/make_heldout.py'), '--out', dataset, '--clips', '50'], { stdio: 'inherit', cwd: join(PKG, 'training') });
+      if (r.status !== 0) throw new Error('held-out generation failed (needs python3-opencv, python3-numpy and ffmpeg from apt)');
+    }
+  }
+  const clips = loadDataset(dataset);
+  const detector = await OnnxDetector.load({ modelPath: args.model, threads: 2, keepClassNames: ['parcel', 'person'] });
+  const matches: ClipMatch[] = [];
+  const details: unknown[] = [];
+  let frames = 0;
+  let detected = 0;
+  let seconds = 0;
+  for (const clip of clips) {
+    const r = await runClip(clip, detector, true);
+    const m = matchClip(clip.labels.events, r.judgements.map(toSpan));
+    matches.push(m);
+    frames += r.frames;
+    detected += r.detected;
+    seconds += r.seconds;
+    const fmt = (s: Span[]) => s.map((x) => `${x.kind}@${x.startFrame}-${x.endFrame}`).join(' ') || '-';
+    console.log(`${clip.name} ${r.width}x${r.height} ${(r.frames / r.seconds).toFixed(1)} fps  ok: ${m.matched.length}  false: ${fmt(m.falsePositives)}  missed: ${fmt(m.misses)}`);
+    details.push({ clip: clip.name, judgements: r.judgements.map(({ parcelBox: _p, personBox: _q, ...j }) => j), falsePositives: m.falsePositives, misses: m.misses });
+  }
+  // end-to-end rate at 640×640 with the detector on every frame (no gating): the worst case for one camera
+  const square = clips.filter((c) => c.camera.imagePoints.length === 4).slice(0, 0);
+  let f640 = 0;
+  let s640 = 0;
+  const candidates = [];
+  for (const c of clips) {
+    const probeSrc = await FfmpegSource.open({ uri: c.video, maxSide: 640 });
+    if (probeSrc.width === 640 && probeSrc.height === 640) candidates.push(c);
+    if (candidates.length >= args.fpsClips) break;
+  }
+  for (const c of candidates.length ? candidates : square) {
+    const r = await runClip(c, detector, false);
+    f640 += r.frames;
+    s640 += r.seconds;
+  }
+  const throwScore = score('throw', matches);
+  const kickScore = score('kick', matches);
+  const fpsGated = frames / seconds;
+  const result = {
+    dataset: dataset.startsWith(REPO) ? dataset.slice(REPO.length + 1) : dataset,
+    model: args.model.startsWith(REPO) ? args.model.slice(REPO.length + 1) : args.model,
+    clips: clips.length,
+    frames,
+    throw_f1: throwScore.f1,
+    kick_f1: kickScore.f1,
+    throw_precision: throwScore.precision,
+    throw_recall: throwScore.recall,
+    kick_precision: kickScore.precision,
+    kick_recall: kickScore.recall,
+    throw: throwScore,
+    kick: kickScore,
+    fps_640: s640 ? Math.round((f640 / s640) * 10) / 10 : null,
+    fps_640_frames: f640,
+    fps_gated: Math.round(fpsGated * 10) / 10,
+    detector_share_gated: Math.round((detected / frames) * 1000) / 1000,
+    cameras_at_10fps_busy: Math.floor(fpsGated / 10),
+    threads: 2,
+    node: process.version,
+    measuredAt: new Date().toISOString(),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, JSON.stringify(result, null, 2) + '\n');
+  const detailPath = join(PKG, 'data/eval-details.json');
+  mkdirSync(dirname(detailPath), { recursive: true });
+  writeFileSync(detailPath, JSON.stringify(details, null, 1));
+  console.log(`wrote ${args.out} (per-clip details in ${detailPath})`);
+  await detector.close();
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

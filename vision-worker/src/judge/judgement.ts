@@ -1,0 +1,106 @@
+import type { CameraModel, Pt } from '../calibration/calibration';
+import type { Box } from '../detect/yolo-decode';
+import { centre, type Track, type TrackPoint } from '../track/tracker';
+
+export type ZoneKind = 'conveyor' | 'floor' | 'drop';
+export interface Zone {
+  kind: ZoneKind;
+  /** Image polygon in processing-frame pixels. */
+  polygon: Pt[];
+}
+
+export interface JudgeSettings {
+  /** Rule S1: release height above which a fall is a violation. */
+  dropHeightCm: number;
+  /** Rule S2: floor speed a parcel must reach within a few frames of a foot contact. */
+  kickMinSpeedCmS: number;
+  kickMinDisplacementCm: number;
+  /** How far (horizontally) a person may stand from a parcel to be the one who released or kicked it. */
+  personReachCm: number;
+  footReachCm: number;
+  /** Horizontal release speed that makes a fall a throw rather than a drop. */
+  throwMinSpeedCmS: number;
+}
+
+export const DEFAULT_JUDGE: JudgeSettings = {
+  dropHeightCm: 50,
+  kickMinSpeedCmS: 150,
+  kickMinDisplacementCm: 30,
+  personReachCm: 110,
+  footReachCm: 90,
+  throwMinSpeedCmS: 150,
+};
+
+export interface JudgeContext {
+  camera: CameraModel;
+  settings: JudgeSettings;
+  zones: readonly Zone[];
+}
+
+export interface Judgement {
+  kind: 'throw' | 'drop' | 'kick';
+  confidence: number;
+  /** The decisive frame: release or foot contact. */
+  frame: number;
+  t: number;
+  startFrame: number;
+  endFrame: number;
+  parcelTrackId: string;
+  personTrackId?: string;
+  dropHeightCm?: number;
+  speedCmS?: number;
+  parcelBox: Box;
+  personBox?: Box;
+}
+
+export const bottomCentre = (b: Box): Pt => [(b[0] + b[2]) / 2, b[3]];
+export const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+export function pointInPolygon(p: Pt, poly: readonly Pt[]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i];
+    const [xj, yj] = poly[j];
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+export function inZone(zones: readonly Zone[], kind: ZoneKind, p: Pt): boolean {
+  return zones.some((z) => z.kind === kind && pointInPolygon(p, z.polygon));
+}
+
+/** Image speed of each observation relative to the previous one, in pixels per frame. */
+export function imageSpeeds(obs: readonly TrackPoint[]): number[] {
+  return obs.map((o, i) => {
+    if (i === 0) return 0;
+    const [x0, y0] = centre(obs[i - 1].box);
+    const [x1, y1] = centre(o.box);
+    return Math.hypot(x1 - x0, y1 - y0) / Math.max(1, o.frame - obs[i - 1].frame);
+  });
+}
+
+/** A parcel counts as still when it moves less than a small fraction of its size per frame. */
+export function stillThreshold(b: Box): number {
+  return Math.max(1.2, 0.035 * Math.hypot(b[2] - b[0], b[3] - b[1]));
+}
+
+/** The person observation nearest in time to `frame` (within `tol` frames), from live or recently ended tracks. */
+export function personAt(p: Track, frame: number, tol: number): TrackPoint | undefined {
+  let best: TrackPoint | undefined;
+  for (let i = p.history.length - 1; i >= 0; i--) {
+    const h = p.history[i];
+    if (h.frame < frame - tol) break;
+    if (h.frame > frame + tol) continue;
+    if (!best || Math.abs(h.frame - frame) < Math.abs(best.frame - frame)) best = h;
+  }
+  return best;
+}
+
+export function expand(b: Box, f: number): Box {
+  const w = (b[2] - b[0]) * f;
+  const h = (b[3] - b[1]) * f;
+  return [b[0] - w, b[1] - h, b[2] + w, b[3] + h];
+}
+
+export const contains = (b: Box, p: Pt) => p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3];

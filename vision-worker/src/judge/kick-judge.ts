@@ -1,0 +1,102 @@
+import { centre, type Track, type TrackPoint } from '../track/tracker';
+import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
+
+const PRE_STILL = 3;
+const MAX_SLIDE_S = 2.5;
+
+/**
+ * Rule S2. A kick is a parcel resting on the floor that a foot reaches and that then shoots along the floor:
+ * impulsive (fast within a few frames of the contact), travelling, and leaving the person (a parcel that
+ * stays in a person's box is being picked up or carried, not kicked). Speeds and distances are measured on
+ * the floor plane through the calibration, so they are centimetres whatever the camera's distance.
+ */
+export class KickJudge {
+  private consumed = new Map<string, number>();
+
+  constructor(private readonly ctx: JudgeContext) {}
+
+  judge(parcel: Track, persons: readonly Track[], ended: boolean): Judgement | null {
+    const from = this.consumed.get(parcel.id) ?? -1;
+    const obs = parcel.history.filter((h) => h.frame > from);
+    if (obs.length < PRE_STILL + 3) return null;
+    const speeds = imageSpeeds(obs);
+    const still = speeds.map((s, i) => i > 0 && s < stillThreshold(obs[i].box));
+    // onset: the first moving observation after PRE_STILL still ones
+    let onset = -1;
+    let run = 0;
+    for (let i = 1; i < obs.length; i++) {
+      if (still[i]) run++;
+      else {
+        if (run >= PRE_STILL) {
+          onset = i;
+          break;
+        }
+        run = 0;
+      }
+    }
+    if (onset < 0) {
+      if (obs.length > 12) this.consumed.set(parcel.id, obs[obs.length - PRE_STILL - 2].frame);
+      return null;
+    }
+    const n = obs.length;
+    const settled = n - onset >= 4 && still[n - 1] && still[n - 2] && still[n - 3];
+    const timedOut = obs[n - 1].t - obs[onset].t > MAX_SLIDE_S;
+    if (!settled && !ended && !timedOut) return null;
+    this.consumed.set(parcel.id, obs[n - 4].frame);
+    return this.verdict(parcel, obs, onset, persons);
+  }
+
+  forget(trackId: string) {
+    this.consumed.delete(trackId);
+  }
+
+  private verdict(parcel: Track, obs: readonly TrackPoint[], onset: number, persons: readonly Track[]): Judgement | null {
+    const { camera, settings, zones } = this.ctx;
+    const rest = obs[onset - 1];
+    if (inZone(zones, 'conveyor', bottomCentre(rest.box))) return null;
+    const floor = obs.map((o) => camera.imageToPlane(bottomCentre(o.box)));
+    let peak = 0;
+    for (let i = onset; i < Math.min(obs.length, onset + 4); i++) {
+      const dt = obs[i].t - obs[i - 1].t;
+      if (dt <= 0) continue;
+      peak = Math.max(peak, Math.hypot(floor[i][0] - floor[i - 1][0], floor[i][1] - floor[i - 1][1]) / dt);
+    }
+    let end = obs.length - 1;
+    const disp = Math.hypot(floor[end][0] - floor[onset - 1][0], floor[end][1] - floor[onset - 1][1]);
+    if (peak < settings.kickMinSpeedCmS || disp < settings.kickMinDisplacementCm) return null;
+    // the foot: the bottom of a person's box, on the floor, next to the resting parcel at the contact
+    let who: { track: Track; box: TrackPoint['box']; dist: number } | undefined;
+    for (const p of persons) {
+      const ph = personAt(p, obs[onset].frame, 3);
+      if (!ph) continue;
+      const [fx, fy] = camera.imageToPlane(bottomCentre(ph.box));
+      const dist = Math.hypot(fx - floor[onset - 1][0], fy - floor[onset - 1][1]);
+      const band = ph.box[3] - 0.3 * (ph.box[3] - ph.box[1]);
+      const footLevel = rest.box[3] >= band - 4 && contains(expand(ph.box, 0.1), [centre(rest.box)[0], Math.min(rest.box[3], ph.box[3])]);
+      if ((dist <= settings.footReachCm || footLevel) && (!who || dist < who.dist)) who = { track: p, box: ph.box, dist };
+    }
+    if (!who) return null;
+    // the parcel must leave the person; carried parcels stay inside their box
+    let separated = false;
+    for (let i = onset; i < obs.length && !separated; i++) {
+      const ph = personAt(who.track, obs[i].frame, 2);
+      if (!ph || !contains(expand(ph.box, 0.05), centre(obs[i].box))) separated = true;
+    }
+    if (!separated) return null;
+    while (end > onset && obs[end].t - obs[onset].t > MAX_SLIDE_S) end--;
+    const confidence = sigmoid((peak - settings.kickMinSpeedCmS) / 40) * (who.dist <= settings.footReachCm ? 1 : 0.8);
+    return {
+      kind: 'kick',
+      confidence: Math.round(confidence * 1000) / 1000,
+      frame: obs[onset].frame,
+      t: obs[onset].t,
+      startFrame: rest.frame,
+      endFrame: obs[end].frame,
+      parcelTrackId: parcel.id,
+      personTrackId: who.track.id,
+      speedCmS: Math.round(peak),
+      parcelBox: obs[onset].box,
+      personBox: who.box,
+    };
+  }
+}

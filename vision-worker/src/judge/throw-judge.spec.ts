@@ -1,0 +1,86 @@
+import type { Vec3 } from '../calibration/calibration';
+import { parcelBox, personBox, syntheticCamera, track } from '../testing/synthetic-scene';
+import { DEFAULT_JUDGE } from './judgement';
+import { ThrowJudge } from './throw-judge';
+
+const FPS = 25;
+const G = 981;
+const cam = syntheticCamera();
+const ctx = { camera: cam.model, settings: DEFAULT_JUDGE, zones: [] };
+
+/** Parcel path: carried to `release`, then free flight with `v`, then resting where it lands. */
+function fall(release: Vec3, v: Vec3, size = 30, carryFrames = 8, restFrames = 6) {
+  const pts: { frame: number; box: ReturnType<typeof parcelBox> }[] = [];
+  let f = 0;
+  for (; f < carryFrames; f++) pts.push({ frame: f, box: parcelBox(cam.project, [release[0] - 3 * (carryFrames - f), release[1], release[2] - 2 * (carryFrames - f)], size) });
+  let p: Vec3 = release;
+  for (let k = 0; ; k++, f++) {
+    const t = k / FPS;
+    p = [release[0] + v[0] * t, release[1] + v[1] * t, release[2] + v[2] * t - 0.5 * G * t * t];
+    if (p[2] <= size / 2) break;
+    pts.push({ frame: f, box: parcelBox(cam.project, p, size) });
+  }
+  const rest: Vec3 = [p[0], p[1], size / 2];
+  for (let k = 0; k < restFrames; k++, f++) pts.push({ frame: f, box: parcelBox(cam.project, rest, size) });
+  return pts;
+}
+
+function personNear(x: number, y: number, frames: number) {
+  return track('person-1', 1, Array.from({ length: frames }, (_, frame) => ({ frame, box: personBox(cam.project, x, y) })));
+}
+
+describe('ThrowJudge', () => {
+  it('flags a parcel thrown from hand height and measures the drop in centimetres', () => {
+    const path = fall([0, 140, 120], [40, 260, 90]);
+    const j = new ThrowJudge(ctx).judge(track('parcel-1', 0, path), [personNear(0, 100, path.length)], false);
+    expect(j).not.toBeNull();
+    expect(j!.kind).toBe('throw');
+    expect(j!.personTrackId).toBe('person-1');
+    expect(j!.frame).toBe(8);
+    expect(j!.dropHeightCm!).toBeGreaterThan(90);
+    expect(j!.dropHeightCm!).toBeLessThan(120);
+    expect(j!.confidence).toBeGreaterThan(0.8);
+  });
+
+  it('calls a release from height without speed a drop, still a violation', () => {
+    const path = fall([10, 130, 110], [0, 0, 0]);
+    const j = new ThrowJudge(ctx).judge(track('parcel-1', 0, path), [personNear(10, 95, path.length)], false);
+    expect(j?.kind).toBe('drop');
+    expect(j!.dropHeightCm!).toBeGreaterThan(80);
+  });
+
+  it('lets a parcel set down gently from below the threshold pass', () => {
+    const path = fall([0, 140, 35], [0, 20, 0]);
+    expect(new ThrowJudge(ctx).judge(track('parcel-1', 0, path), [personNear(0, 105, path.length)], false)).toBeNull();
+  });
+
+  it('follows the per-floor threshold', () => {
+    const path = fall([0, 140, 70], [0, 120, 0]);
+    const persons = [personNear(0, 105, path.length)];
+    expect(new ThrowJudge(ctx).judge(track('p', 0, path), persons, false)).not.toBeNull();
+    const strict = { ...ctx, settings: { ...DEFAULT_JUDGE, dropHeightCm: 80 } };
+    expect(new ThrowJudge(strict).judge(track('p', 0, path), persons, false)).toBeNull();
+  });
+
+  it('does not blame anyone for a parcel sliding off the conveyor with nobody near', () => {
+    const path = fall([-40, -60, 95], [60, -70, 0]);
+    expect(new ThrowJudge(ctx).judge(track('parcel-1', 0, path), [personNear(150, 250, path.length)], false)).toBeNull();
+  });
+
+  it('waits until the parcel has settled, then reports once', () => {
+    const path = fall([0, 140, 120], [40, 260, 90]);
+    const judge = new ThrowJudge(ctx);
+    const persons = [personNear(0, 100, path.length)];
+    const partial = track('parcel-1', 0, path.slice(0, 14));
+    expect(judge.judge(partial, persons, false)).toBeNull();
+    const full = track('parcel-1', 0, path);
+    expect(judge.judge(full, persons, false)).not.toBeNull();
+    const more = track('parcel-1', 0, [...path, ...path.slice(-3).map((p, i) => ({ frame: path.length + i, box: p.box }))]);
+    expect(judge.judge(more, persons, false)).toBeNull();
+  });
+
+  it('ignores a parcel riding a conveyor at constant height', () => {
+    const pts = Array.from({ length: 40 }, (_, frame) => ({ frame, box: parcelBox(cam.project, [-150 + 2.5 * frame, -60, 95]) }));
+    expect(new ThrowJudge(ctx).judge(track('parcel-1', 0, pts), [personNear(0, -10, 40)], true)).toBeNull();
+  });
+});

@@ -1,0 +1,118 @@
+import type { CameraModel } from '../calibration/calibration';
+import { MotionGate, type MotionGateOptions } from '../detect/motion-gate';
+import type { Frame, FrameDetector } from '../detect/onnx-detector';
+import { KickJudge } from '../judge/kick-judge';
+import { bottomCentre, inZone, stillThreshold, type JudgeSettings, type Judgement, type Zone } from '../judge/judgement';
+import { ThrowJudge } from '../judge/throw-judge';
+import type { SourceFrame } from '../frames/frame-source';
+import { Tracker, last, type Track } from '../track/tracker';
+
+export interface PipelineOptions {
+  cameraId: string;
+  detector: FrameDetector;
+  camera: CameraModel;
+  settings: JudgeSettings;
+  zones: readonly Zone[];
+  parcelClass: string;
+  personClass: string;
+  /** null disables gating (the detector runs on every frame). */
+  motion: MotionGateOptions | null;
+  /** Frames kept for evidence (snapshots at the release, clips around it). */
+  ringFrames: number;
+}
+
+export interface PipelineStats {
+  frames: number;
+  detected: number;
+  /** Parcels that became confirmed tracks: the worker's parcel count. */
+  parcels: number;
+}
+
+/** One camera: motion gate → detector → tracker → throw and kick judgements. */
+export class CameraPipeline {
+  readonly stats: PipelineStats = { frames: 0, detected: 0, parcels: 0 };
+  private readonly tracker: Tracker;
+  private readonly gate?: MotionGate;
+  private readonly throwJudge: ThrowJudge;
+  private readonly kickJudge: KickJudge;
+  private readonly parcelId: number;
+  private readonly personId: number;
+  private recentPersons: Track[] = [];
+  private counted = new Set<string>();
+  private ring: SourceFrame[] = [];
+
+  constructor(private readonly o: PipelineOptions) {
+    this.tracker = new Tracker(`${o.cameraId}:`);
+    const ctx = { camera: o.camera, settings: o.settings, zones: o.zones };
+    this.throwJudge = new ThrowJudge(ctx);
+    this.kickJudge = new KickJudge(ctx);
+    this.parcelId = o.detector.classNames.indexOf(o.parcelClass);
+    this.personId = o.detector.classNames.indexOf(o.personClass);
+    if (this.parcelId < 0) throw new Error(`the detector has no class "${o.parcelClass}" (it has ${o.detector.classNames.join(', ')})`);
+    if (this.personId < 0) throw new Error(`the detector has no class "${o.personClass}" (it has ${o.detector.classNames.join(', ')})`);
+    if (o.motion) this.gate = new MotionGate(o.motion, o.zones.filter((z) => z.kind === 'conveyor').map((z) => z.polygon));
+  }
+
+  /** The frame with this index, while it is still in the ring. */
+  frameAt(index: number): SourceFrame | undefined {
+    return this.ring.find((f) => f.index === index);
+  }
+
+  framesBetween(from: number, to: number): SourceFrame[] {
+    return this.ring.filter((f) => f.index >= from && f.index <= to);
+  }
+
+  async process(f: SourceFrame): Promise<Judgement[]> {
+    this.stats.frames++;
+    this.ring.push(f);
+    if (this.ring.length > this.o.ringFrames) this.ring.shift();
+    const moving = this.hasMovingTracks();
+    const run = !this.gate || this.gate.check(f as Frame) || moving;
+    if (!run) return [];
+    if (moving) this.gate?.markDetected();
+    this.stats.detected++;
+    const dets = await this.o.detector.detect(f);
+    const ended = this.tracker.update(f.index, f.t, dets);
+    return this.judge(f.index, f.t, ended);
+  }
+
+  /** End of stream: judge what is still open. */
+  finish(): Judgement[] {
+    return this.judge(Number.MAX_SAFE_INTEGER, 0, this.tracker.flush());
+  }
+
+  private judge(frame: number, _t: number, ended: Track[]): Judgement[] {
+    const out: Judgement[] = [];
+    const active = this.tracker.active;
+    this.recentPersons = [...this.recentPersons.filter((p) => frame - p.lastFrame < 100 && !active.includes(p)), ...ended.filter((t) => t.classId === this.personId)];
+    const persons = [...active.filter((t) => t.classId === this.personId && t.confirmed), ...this.recentPersons];
+    for (const tr of active) {
+      if (tr.classId !== this.parcelId || !tr.confirmed) continue;
+      if (!this.counted.has(tr.id)) {
+        this.counted.add(tr.id);
+        this.stats.parcels++;
+      }
+      if (tr.lastFrame !== frame) continue;
+      const j = this.throwJudge.judge(tr, persons, false) ?? this.kickJudge.judge(tr, persons, false);
+      if (j) out.push(j);
+    }
+    for (const tr of ended) {
+      if (tr.classId !== this.parcelId) continue;
+      const j = this.throwJudge.judge(tr, persons, true) ?? this.kickJudge.judge(tr, persons, true);
+      if (j) out.push(j);
+      this.throwJudge.forget(tr.id);
+      this.kickJudge.forget(tr.id);
+      this.counted.delete(tr.id);
+    }
+    return out;
+  }
+
+  private hasMovingTracks(): boolean {
+    return this.tracker.active.some((t) => {
+      if (!t.confirmed || t.misses > 2) return false;
+      const lp = last(t);
+      if (Math.hypot(t.vx, t.vy) < stillThreshold(lp.box)) return false;
+      return !inZone(this.o.zones, 'conveyor', bottomCentre(lp.box));
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import type { Detection } from '../detect/yolo-decode';
+import { Tracker } from './tracker';
+
+const det = (classId: number, cx: number, cy: number, s = 20): Detection => ({ classId, score: 0.9, box: [cx - s / 2, cy - s / 2, cx + s / 2, cy + s / 2] });
+
+describe('Tracker', () => {
+  it('keeps one identity for a parcel moving fast across frames', () => {
+    const tr = new Tracker('p');
+    for (let f = 0; f < 15; f++) tr.update(f, f / 25, [det(0, 50 + 25 * f, 100 + f * f)]);
+    expect(tr.active).toHaveLength(1);
+    expect(tr.active[0].history).toHaveLength(15);
+    expect(tr.active[0].confirmed).toBe(true);
+  });
+
+  it('keeps two crossing parcels apart by their predicted motion', () => {
+    const tr = new Tracker('p');
+    for (let f = 0; f < 20; f++) tr.update(f, f / 25, [det(0, 100 + 10 * f, 200), det(0, 300 - 10 * f, 206)]);
+    const [a, b] = tr.active;
+    expect(a.history.map((h) => Math.round((h.box[0] + h.box[2]) / 2))).toEqual(Array.from({ length: 20 }, (_, f) => 100 + 10 * f));
+    expect(b.history.map((h) => Math.round((h.box[0] + h.box[2]) / 2))).toEqual(Array.from({ length: 20 }, (_, f) => 300 - 10 * f));
+  });
+
+  it('bridges missed detections and ends a track after too many', () => {
+    const tr = new Tracker('p', { maxMisses: 3, minHits: 2, maxCost: 0.9, historyLength: 100 });
+    tr.update(0, 0, [det(0, 100, 100)]);
+    tr.update(1, 0.04, [det(0, 110, 100)]);
+    tr.update(2, 0.08, []);
+    tr.update(3, 0.12, []);
+    tr.update(4, 0.16, [det(0, 140, 100)]);
+    expect(tr.active).toHaveLength(1);
+    expect(tr.active[0].history.map((h) => h.frame)).toEqual([0, 1, 4]);
+    const ended: string[] = [];
+    for (let f = 5; f < 10; f++) ended.push(...tr.update(f, f / 25, []).map((t) => t.id));
+    expect(ended).toEqual([tr.active.length === 0 ? 'p1' : 'x']);
+  });
+
+  it('never associates across classes', () => {
+    const tr = new Tracker('t');
+    tr.update(0, 0, [det(0, 100, 100)]);
+    tr.update(1, 0.04, [det(1, 100, 100)]);
+    expect(tr.active.map((t) => t.classId).sort()).toEqual([0, 1]);
+  });
+
+  it('drops an unconfirmed one-frame blip', () => {
+    const tr = new Tracker('t');
+    tr.update(0, 0, [det(0, 100, 100)]);
+    tr.update(1, 0.04, []);
+    tr.update(2, 0.08, []);
+    expect(tr.active).toHaveLength(0);
+  });
+});

@@ -1,0 +1,134 @@
+import type { Box, Detection } from '../detect/yolo-decode';
+
+export interface TrackPoint {
+  frame: number;
+  t: number;
+  box: Box;
+  score: number;
+}
+
+export interface Track {
+  id: string;
+  classId: number;
+  history: TrackPoint[];
+  /** Centre velocity in pixels per frame (smoothed). */
+  vx: number;
+  vy: number;
+  hits: number;
+  /** Detection passes since the last match. */
+  misses: number;
+  confirmed: boolean;
+  lastFrame: number;
+}
+
+export interface TrackerOptions {
+  /** Detection passes a track survives unmatched (motion blur, occlusion). */
+  maxMisses: number;
+  /** Matches needed before a track counts. */
+  minHits: number;
+  /** Gate: distance from the predicted centre, in units of (box diagonal + speed). */
+  maxCost: number;
+  historyLength: number;
+}
+
+export const DEFAULT_TRACKER: TrackerOptions = { maxMisses: 8, minHits: 2, maxCost: 0.9, historyLength: 200 };
+
+export const centre = (b: Box): [number, number] => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+export const diag = (b: Box) => Math.hypot(b[2] - b[0], b[3] - b[1]);
+export const last = (t: Track) => t.history[t.history.length - 1];
+
+/**
+ * Multi-object tracking by prediction and greedy association, per class. A constant-velocity prediction
+ * gated by box size and speed keeps fast parcels (thrown, kicked) on their track through a few missed
+ * detections; it needs no appearance model, which keeps it cheap for many cameras.
+ */
+export class Tracker {
+  private tracks: Track[] = [];
+  private nextId = 1;
+
+  constructor(
+    private readonly prefix: string,
+    private readonly o: TrackerOptions = DEFAULT_TRACKER,
+  ) {}
+
+  get active(): readonly Track[] {
+    return this.tracks;
+  }
+
+  /** Feeds the detections of one frame; returns the tracks that ended on it. */
+  update(frame: number, t: number, dets: readonly Detection[]): Track[] {
+    const pairs: { cost: number; ti: number; di: number }[] = [];
+    this.tracks.forEach((tr, ti) => {
+      const lp = last(tr);
+      const gap = frame - lp.frame;
+      const [cx, cy] = centre(lp.box);
+      const px = cx + tr.vx * gap;
+      const py = cy + tr.vy * gap;
+      const scale = diag(lp.box) + Math.hypot(tr.vx, tr.vy) * gap + 4;
+      const area = (lp.box[2] - lp.box[0]) * (lp.box[3] - lp.box[1]);
+      dets.forEach((d, di) => {
+        if (d.classId !== tr.classId) return;
+        const [dx, dy] = centre(d.box);
+        const ratio = ((d.box[2] - d.box[0]) * (d.box[3] - d.box[1])) / area;
+        if (ratio < 0.25 || ratio > 4) return;
+        const cost = Math.hypot(dx - px, dy - py) / scale;
+        if (cost <= this.o.maxCost) pairs.push({ cost, ti, di });
+      });
+    });
+    pairs.sort((a, b) => a.cost - b.cost);
+    const usedT = new Set<number>();
+    const usedD = new Set<number>();
+    for (const p of pairs) {
+      if (usedT.has(p.ti) || usedD.has(p.di)) continue;
+      usedT.add(p.ti);
+      usedD.add(p.di);
+      const tr = this.tracks[p.ti];
+      const d = dets[p.di];
+      const lp = last(tr);
+      const gap = Math.max(1, frame - lp.frame);
+      const [ox, oy] = centre(lp.box);
+      const [nx, ny] = centre(d.box);
+      const a = tr.hits === 1 ? 1 : 0.6;
+      tr.vx = a * ((nx - ox) / gap) + (1 - a) * tr.vx;
+      tr.vy = a * ((ny - oy) / gap) + (1 - a) * tr.vy;
+      tr.history.push({ frame, t, box: d.box, score: d.score });
+      if (tr.history.length > this.o.historyLength) tr.history.shift();
+      tr.hits++;
+      tr.misses = 0;
+      tr.lastFrame = frame;
+      if (tr.hits >= this.o.minHits) tr.confirmed = true;
+    }
+    const ended: Track[] = [];
+    this.tracks = this.tracks.filter((tr, ti) => {
+      if (usedT.has(ti)) return true;
+      tr.misses++;
+      if (tr.misses > this.o.maxMisses || (!tr.confirmed && tr.misses > 1)) {
+        if (tr.confirmed) ended.push(tr);
+        return false;
+      }
+      return true;
+    });
+    dets.forEach((d, di) => {
+      if (usedD.has(di)) return;
+      this.tracks.push({
+        id: `${this.prefix}${this.nextId++}`,
+        classId: d.classId,
+        history: [{ frame, t, box: d.box, score: d.score }],
+        vx: 0,
+        vy: 0,
+        hits: 1,
+        misses: 0,
+        confirmed: this.o.minHits <= 1,
+        lastFrame: frame,
+      });
+    });
+    return ended;
+  }
+
+  /** Ends every track (end of stream). */
+  flush(): Track[] {
+    const ended = this.tracks.filter((t) => t.confirmed);
+    this.tracks = [];
+    return ended;
+  }
+}

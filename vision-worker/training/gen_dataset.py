@@ -1,0 +1,73 @@
+"""Detector training frames from synthetic clips: JPEG frames letterboxed to the model input, with boxes.
+
+Usage: /usr/bin/python3 gen_dataset.py --out ../data/det-train.npz --first-seed 1 --clips 600
+Training seeds live in [1, 100000); the held-out evaluation set uses seeds from 900001 (see eval).
+"""
+import argparse
+import time
+
+import cv2
+import numpy as np
+
+import synth
+
+SIZES = [(640, 640, 0.6), (640, 480, 0.2), (640, 360, 0.2)]
+
+
+def letterbox(img, boxes, S):
+    H, W = img.shape[:2]
+    r = min(S / W, S / H)
+    nw, nh = int(round(W * r)), int(round(H * r))
+    px, py = (S - nw) // 2, (S - nh) // 2
+    out = np.full((S, S, 3), 114, np.uint8)
+    out[py:py + nh, px:px + nw] = cv2.resize(img, (nw, nh), interpolation=cv2.INTER_AREA)
+    b = np.array(boxes, np.float32).reshape(-1, 5)
+    b[:, [1, 3]] = b[:, [1, 3]] * r + px
+    b[:, [2, 4]] = b[:, [2, 4]] * r + py
+    return out, b
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--first-seed', type=int, default=1)
+    ap.add_argument('--clips', type=int, default=600)
+    ap.add_argument('--per-clip', type=int, default=12)
+    ap.add_argument('--size', type=int, default=320)
+    a = ap.parse_args()
+    assert a.first_seed + a.clips < 100_000, 'training seeds must stay below 100000'
+    jpgs, boxes, seeds = [], [], []
+    t0 = time.time()
+    for k in range(a.clips):
+        seed = a.first_seed + k
+        rng = np.random.default_rng(10_000_000 + seed)
+        W, H, _ = SIZES[rng.choice(len(SIZES), p=[s[2] for s in SIZES])]
+        # first pass: physics only, to find the frames where something happens
+        sc = synth.build_scene(seed, W, H)
+        synth.simulate(sc, None)
+        hot = set()
+        for e in sc.events + sc.negatives:
+            hot.update(range(e['startFrame'], e['endFrame'] + 1))
+        hot = sorted(f for f in hot if f < sc.n_frames)
+        n_hot = min(len(hot), a.per_clip * 2 // 3)
+        pick = set(rng.choice(hot, n_hot, replace=False).tolist()) if n_hot else set()
+        while len(pick) < a.per_clip:
+            pick.add(int(rng.integers(0, sc.n_frames)))
+        sc = synth.build_scene(seed, W, H)
+
+        def on_frame(fi, img, ids, sc=sc):
+            lb, b = letterbox(img, synth.boxes_from_ids(sc, ids), a.size)
+            ok, enc = cv2.imencode('.jpg', lb, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(70, 95))])
+            jpgs.append(enc.tobytes())
+            boxes.append(b)
+            seeds.append(seed)
+
+        synth.simulate(sc, on_frame, want=lambda fi: fi in pick, want_ids=True)
+        if k % 50 == 0:
+            print(f'{k}/{a.clips} clips, {len(jpgs)} frames, {time.time() - t0:.0f}s', flush=True)
+    np.savez(a.out, jpgs=np.array(jpgs, dtype=object), boxes=np.array(boxes, dtype=object), seeds=np.array(seeds))
+    print(f'wrote {len(jpgs)} frames to {a.out} in {time.time() - t0:.0f}s')
+
+
+if __name__ == '__main__':
+    main()
