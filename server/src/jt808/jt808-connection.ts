@@ -87,8 +87,11 @@ export class Jt808Connection {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = reason;
-    if (reason === 'auth_failed' || reason === 'unmapped') this.socket.end(); // let the refusal reach the terminal
-    else this.socket.destroy();
+    if (reason === 'auth_failed' || reason === 'unmapped') {
+      // Let the refusal reach the terminal, but do not wait on a peer that never closes its side.
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 2_000).unref();
+    } else this.socket.destroy();
   }
 
   private onClose(): void {
@@ -96,15 +99,16 @@ export class Jt808Connection {
     if (this.rateTimer) clearTimeout(this.rateTimer);
     this.inbox.length = 0;
     this.ctx.released(this, this.closeReason);
-    this.ctx.metrics.inc('frames_rejected_total', { reason: 'oversize' }, this.deframer.stats.oversizeFrames);
-    this.ctx.metrics.inc('bytes_discarded_total', undefined, this.deframer.stats.discardedBytes);
   }
 
   private onData(chunk: Buffer): void {
     const now = Date.now();
-    const before = this.deframer.stats.oversizeFrames;
+    const st = this.deframer.stats;
+    const [oversize, discarded] = [st.oversizeFrames, st.discardedBytes];
     for (const content of this.deframer.push(chunk)) this.inbox.push({ content, arrivedAt: now });
-    if (this.deframer.stats.oversizeFrames !== before) {
+    if (st.discardedBytes !== discarded) this.ctx.metrics.inc('bytes_discarded_total', undefined, st.discardedBytes - discarded);
+    if (st.oversizeFrames !== oversize) {
+      this.ctx.metrics.inc('frames_rejected_total', { reason: 'oversize' }, st.oversizeFrames - oversize);
       this.noteBadFrame('oversize', `frame content over ${this.ctx.options.maxFrameContent} bytes; skipped to the next flag`);
     }
     if (this.inbox.length >= this.ctx.options.maxInbox) this.pause('buffer');
