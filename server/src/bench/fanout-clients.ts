@@ -1,0 +1,65 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, RoomDeltaV1, ServerToClientEvents } from '@kanjian/shared';
+
+/**
+ * The wallboard side of bench:fanout, in its own process: N Socket.IO clients joined to rooms. It reports, as one
+ * JSON line on stdout, the frames received per second and the freshness (position time → received) percentiles.
+ * argv: hubUrl, userToken, rooms (comma list, one per client), seconds, warmupSeconds.
+ */
+async function main() {
+  const [url, token, roomList, secondsArg, warmArg] = process.argv.slice(2);
+  const rooms = roomList!.split(',');
+  const seconds = Number(secondsArg);
+  const warm = Number(warmArg);
+  const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
+  const fresh: number[] = [];
+  let frames = 0;
+  let gaps = 0;
+  let measuring = false;
+  let joined = 0;
+  for (let i = 0; i < rooms.length; i++) {
+    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${url}/live`, { auth: { token }, transports: ['websocket'], forceNew: true });
+    sockets.push(s);
+    // As a wallboard does: deltas that overtake the subscribe answer are held, then applied after the snapshot.
+    let last = -1;
+    const early: RoomDeltaV1[] = [];
+    const apply = (d: RoomDeltaV1) => {
+      if (d.seq <= last) return;
+      if (d.seq !== last + 1) gaps++;
+      last = d.seq;
+      if (!measuring || d.kind !== 'positions') return;
+      frames++;
+      const now = Date.now();
+      // Sample every client's freshness for a bounded subset of tuples, so the measuring does not dominate.
+      const step = Math.max(1, Math.floor(d.data.length / 50));
+      for (let k = 0; k < d.data.length; k += step) fresh.push(now - d.data[k]![5]);
+    };
+    s.on('delta.v1', (d: RoomDeltaV1) => (last < 0 ? early.push(d) : apply(d)));
+    s.on('connect', () =>
+      s.emit('subscribe.v1', { room: rooms[i]! }, (ack) => {
+        if (ack.ok) {
+          last = ack.snapshot.seq;
+          early.splice(0).forEach(apply);
+          joined++;
+        }
+      }),
+    );
+    if (i % 50 === 49) await new Promise((r) => setTimeout(r, 20));
+  }
+  for (let i = 0; joined < rooms.length && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
+  process.stderr.write(`[fanout-clients] ${joined}/${rooms.length} joined\n`);
+  process.stdout.write(JSON.stringify({ ready: true, joined }) + '\n');
+  await new Promise((r) => setTimeout(r, warm * 1000));
+  measuring = true;
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  measuring = false;
+  const elapsed = (Date.now() - t0) / 1000;
+  fresh.sort((a, b) => a - b);
+  const pct = (p: number) => fresh[Math.min(fresh.length - 1, Math.ceil((p / 100) * fresh.length) - 1)] ?? null;
+  process.stdout.write(JSON.stringify({ done: true, joined, framesPerS: frames / elapsed, p50: pct(50), p99: pct(99), samples: fresh.length, gaps }) + '\n');
+  for (const s of sockets) s.disconnect();
+  process.exit(0);
+}
+
+void main();
