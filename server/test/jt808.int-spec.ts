@@ -16,6 +16,10 @@ import Redis from 'ioredis';
 import { io, type Socket as IoSocket } from 'socket.io-client';
 import type { ClientToServerEvents, Network, RoomDeltaV1, RoomSnapshotV1, ServerToClientEvents } from '@kanjian/shared';
 
+/** Jest applies a project's testTimeout to tests only; hooks that start processes get their own. */
+const SETUP_MS = 90_000;
+const TEST_MS = 60_000;
+
 const PG_ADMIN = process.env.KJ_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.KJ_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 const DIST = join(__dirname, '..', 'dist');
@@ -210,6 +214,7 @@ describe('JT/T 808 gateway against the real hub', () => {
   let phone = '';
   let plate = '';
   let live: Live | undefined;
+  let terminal: ByteTerminal | undefined;
   const deltas: RoomDeltaV1[] = [];
 
   beforeAll(async () => {
@@ -266,9 +271,10 @@ describe('JT/T 808 gateway against the real hub', () => {
     userToken = ((await login.json()) as { token: string }).token;
     live = await subscribe('hq');
     live.on('delta.v1', (d) => deltas.push(d));
-  });
+  }, SETUP_MS);
 
   afterAll(async () => {
+    terminal?.close();
     live?.close();
     await stopProcess(gw);
     await stopProcess(hub);
@@ -286,7 +292,7 @@ describe('JT/T 808 gateway against the real hub', () => {
     } while (cursor !== '0');
     await redis.quit();
     rmSync(evidenceDir, { recursive: true, force: true });
-  });
+  }, SETUP_MS);
 
   async function subscribe(room: string): Promise<Live & { snapshot?: RoomSnapshotV1 }> {
     const s: Live & { snapshot?: RoomSnapshotV1 } = io(`${hubUrl}/live`, { auth: { token: userToken }, transports: ['websocket'], reconnection: false });
@@ -319,7 +325,7 @@ describe('JT/T 808 gateway against the real hub', () => {
     const a = stranger.send(0x0102, Buffer.from('NOT-A-CODE'));
     expect(await stranger.generalAck(a)).toEqual({ replyId: 0x0102, result: 1 });
     await until('the refused connection to close', () => (stranger.closed ? true : undefined));
-  });
+  }, TEST_MS);
 
   it('registers, authenticates, reports positions and an alarm; the hub shows the truck moving and the incident', async () => {
     const t = await ByteTerminal.connect(gwPort, phone);
@@ -367,8 +373,34 @@ describe('JT/T 808 gateway against the real hub', () => {
     late.close();
     expect(snap?.[1]).toBeCloseTo(31.203, 9);
     expect(late.snapshot!.feed.some((f) => f.type === 'vehicle.incident' && f.subject === `vehicle:${vehicleId}`)).toBe(true);
-    t.close();
-  });
+    terminal = t;
+  }, TEST_MS);
+
+  it('stores a blind-spot back-fill (0x0704 type 1) as late data', async () => {
+    const t = terminal!;
+    const t0 = Date.now() - 4000;
+    // 0x0704: count WORD, type BYTE (1 = blind spot), then per item a length WORD and a location body.
+    const hubStored = async () => Number(/kj_ingest_events_total\{outcome="stored"\} (\d+)/.exec(await (await fetch(`${hubUrl}/metrics`)).text())?.[1] ?? 0);
+    const storedBefore = await hubStored();
+    const old = [0, 1].map((i) => locationBody({ lat: 31.1 + i * 0.001, lon: 121.3, speedKmh: 40, heading: 0, atMs: t0 - 600_000 + i * 1000 }));
+    const backfill = Buffer.concat([Buffer.from([0x00, old.length, 0x01]), ...old.flatMap((b) => [Buffer.from([0x00, b.length]), b])]);
+    expect(await t.generalAck(t.send(0x0704, backfill))).toEqual({ replyId: 0x0704, result: 0 });
+    expect((await hubStored()) - storedBefore).toBe(2);
+    expect(await (await fetch(`${gwMetrics}/metrics`)).text()).toMatch(/kanjian_jt808_positions_total\{kind="backfill"\} 2\n/);
+  }, TEST_MS);
+
+  // Known hub defect, kept as a tripwire: the hub's live publisher forgets each vehicle's latest time once a
+  // second (when it persists positions), so a back-filled older position then moves the truck back on the map
+  // and into the snapshot. When the hub is fixed this test starts failing: turn `it.failing` into `it`.
+  it.failing('a back-fill does not move the truck back on the live map or in the snapshot', async () => {
+    await sleep(1500);
+    expect(positionsOf(vehicleId).some((x) => x[1] < 31.2)).toBe(false);
+    const late = await subscribe('hq');
+    const snap = late.snapshot!.vehicles.find((v) => v[0] === vehicleId);
+    late.close();
+    expect(snap?.[1]).toBeCloseTo(31.203, 9);
+    terminal?.close();
+  }, TEST_MS);
 
   it('a second connection for the same terminal replaces the first; the reports keep flowing', async () => {
     const a = await ByteTerminal.connect(gwPort, phone);
@@ -381,5 +413,5 @@ describe('JT/T 808 gateway against the real hub', () => {
     expect((await b.generalAck(s)).result).toBe(0);
     await until('the new position', () => positionsOf(vehicleId).find((x) => Math.abs(x[1] - 31.21) < 1e-9));
     b.close();
-  });
+  }, TEST_MS);
 });
