@@ -12,6 +12,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { NetworkModule } from './network/network.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
+import { RulesModule } from './rules/rules.module';
 
 @Module({})
 class ConfigModule {
@@ -39,6 +40,7 @@ export class AppModule {
         NetworkModule,
         IngestModule,
         RealtimeModule,
+        RulesModule,
       ],
       controllers: [HealthController, EvidenceController],
       providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],

@@ -13,6 +13,8 @@ export const JobSchemas = {
     evaluate: z.object({ eventIds: z.array(z.uuid()).min(1) }),
     /** A timer that fires when something did not happen in time (silence, no response, no departure). */
     deadline: z.object({ ruleId: z.string(), subject: z.string(), dueAt: z.string(), context: z.record(z.string(), z.unknown()) }),
+    /** An alert nobody acknowledged at `level` in time moves one level up (floor → site → region → HQ). */
+    escalate: z.object({ alertId: z.uuid(), level: z.enum(['floor', 'site', 'region', 'hq']) }),
   },
   rollups: {
     refresh: z.object({ unit: z.string(), day: z.string() }),

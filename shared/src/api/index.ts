@@ -3,6 +3,7 @@ import { z } from 'zod';
 export * from './errors';
 export * from './summaries';
 export * from './network';
+export * from './rules-api';
 
 /** Documented ingest limits; the hub enforces them and answers 413 past the byte limit. */
 export const INGEST_LIMITS = { maxBytes: 8 * 1024 * 1024, maxItems: 20_000 } as const;
