@@ -22,6 +22,8 @@ export class ReferenceCache implements OnModuleDestroy {
   private floors = new Map<string, string>();
   private cameras = new Map<string, string>();
   private vehicles = new Map<string, VehicleRef>();
+  /** Scope chains are asked for on every ingested event: computed once per subject until the next reload. */
+  private scopeMemo = new Map<string, string[]>();
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -54,6 +56,7 @@ export class ReferenceCache implements OnModuleDestroy {
     this.floors = new Map(floors.map((r: Record<string, string>) => [r.id, r.site_id]));
     this.cameras = new Map(cameras.map((r: Record<string, string>) => [r.id, r.floor_id]));
     this.vehicles = new Map(vehicles.map((r: Record<string, string>) => [r.id, { regionId: r.region_id, homeSiteId: r.home_site_id }]));
+    this.scopeMemo = new Map();
     this.loadedAt = Date.now();
   }
 
@@ -77,6 +80,16 @@ export class ReferenceCache implements OnModuleDestroy {
 
   /** Scope strings that cover a subject, most specific first: e.g. camera:C, floor:F, site:S, site:HUB, region:R. */
   scopesOf(s: Subject): string[] {
+    const key = `${s.kind}:${s.id}`;
+    let out = this.scopeMemo.get(key);
+    if (!out) {
+      out = this.computeScopes(s);
+      if (this.knows(s)) this.scopeMemo.set(key, out);
+    }
+    return out;
+  }
+
+  private computeScopes(s: Subject): string[] {
     const out = [`${s.kind}:${s.id}`];
     let siteId: string | undefined;
     if (s.kind === 'vehicle') {
