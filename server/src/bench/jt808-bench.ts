@@ -280,6 +280,7 @@ async function main() {
     await sleep(WARMUP_S * 1000);
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
+    const selfCpu0 = process.cpuUsage();
     const gwCpu0 = cpuSeconds(gw.pid!);
     const hubCpu0 = cpuSeconds(hub.pid!);
     const offered0 = due;
@@ -292,9 +293,12 @@ async function main() {
     const offered = due - offered0;
     const gwCpu = ((cpuSeconds(gw.pid!) - gwCpu0) / elapsedS) * 100;
     const hubCpu = ((cpuSeconds(hub.pid!) - hubCpu0) / elapsedS) * 100;
+    const self = process.cpuUsage(selfCpu0);
+    const clientCpu = ((self.user + self.system) / 1e6 / elapsedS) * 100;
     clearInterval(tick);
     loop.disable();
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const hubMetrics = await (await fetch(`${hubUrl}/metrics`)).text();
     const unacked = terminals.reduce((n, t) => n + t.sent.size, 0);
 
     const sorted = samples.slice(0, nSamples).sort();
@@ -309,11 +313,13 @@ async function main() {
       unacknowledged_at_end: unacked,
       gateway_cpu_pct: Math.round(gwCpu),
       hub_cpu_pct: Math.round(hubCpu),
+      client_cpu_pct: Math.round(clientCpu),
       warmup_s: WARMUP_S,
       measure_s: Math.round(elapsedS * 10) / 10,
       method: 'frame written by the terminal → 0x8001 read by the terminal; the gateway sends it after the hub stored the events',
       gateway_frames_rejected: Number(/kanjian_jt808_frames_rejected_total\S* (\d+)/.exec(metrics)?.[1] ?? 0),
       gateway_store_latency_p99_ms_le: histogramQuantile(metrics, 'kanjian_jt808_store_latency_ms', 0.99),
+      hub_flush_p99_ms_le: (histogramQuantile(hubMetrics, 'kj_ingest_flush_seconds', 0.99) ?? NaN) * 1000,
       client_loop_delay_p99_ms: Math.round(loop.percentile(99) / 1e5) / 10,
       load_avg_1m: Math.round(loadavg()[0] * 100) / 100,
       cpus: cpus().length,
