@@ -10,6 +10,9 @@ import { DEFAULT_GATEWAY_OPTIONS, Jt808Gateway, type GatewayOptions } from './jt
 import { Jt808Metrics } from './jt808-metrics';
 import { StaticTerminalDirectory } from './terminal-directory';
 
+// Real sockets on a shared machine: give each test room, the assertions do not depend on speed.
+jest.setTimeout(30_000);
+
 /** Stores what it is given; `hold()` makes it wait (a slow or absent hub) until `release()`. */
 class MemoryTransport implements BatchTransport {
   events: IngestEvent[] = [];
@@ -69,7 +72,7 @@ class Terminal {
     this.socket.write(encodeFrame({ msgId, version: this.version, phone: this.phone, serial }, body));
     return serial;
   }
-  async until<T>(pick: () => T | undefined, ms = 3000): Promise<T> {
+  async until<T>(pick: () => T | undefined, ms = 10_000): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
       const v = pick();
@@ -270,7 +273,7 @@ describe('Jt808Gateway: robustness', () => {
     const anon = await open();
     const beat = setInterval(() => anon.send(0x0002), 50);
     try {
-      await anon.until(() => (anon.closed ? true : undefined), 3000);
+      await anon.until(() => (anon.closed ? true : undefined));
     } finally {
       clearInterval(beat);
     }
@@ -319,7 +322,7 @@ describe('Jt808Gateway: robustness', () => {
     transport.release();
     expect((await quiet.ackFor(q)).result).toBe(0);
     // Every flooded report is eventually stored and acknowledged: paused, never dropped.
-    await flood.until(() => (flood.acks().filter((a) => a.replyId === 0x0200).length === 300 ? true : undefined), 10_000);
+    await flood.until(() => (flood.acks().filter((a) => a.replyId === 0x0200).length === 300 ? true : undefined), 20_000);
     expect(new Set(flood.acks().map((a) => a.replySerial))).toEqual(new Set([...sent, 2])); // 1 was the registration (0x8100)
     expect(transport.events.filter((e) => e.type === 'vehicle.position' && e.vehicleId === 'VEH-0001')).toHaveLength(300);
     expect(metrics.get('flow_paused_total', { cause: 'pending' })).toBeGreaterThan(0);
@@ -333,7 +336,7 @@ describe('Jt808Gateway: robustness', () => {
     const frames = encodeSplitFrames({ msgId: 0x0704, version: '2013', phone: KNOWN, serial: 100 }, body, 500);
     t.socket.write(frames[0]);
     t.socket.write(frames[2]);
-    const req = await t.until(() => t.frames.find((f) => f.header.msgId === 0x8003), 3000);
+    const req = await t.until(() => t.frames.find((f) => f.header.msgId === 0x8003));
     expect(decodeResendRequest(req.body, '2013')).toEqual({ originalSerial: 100, packetIds: [2] });
     t.socket.write(frames[1]);
     expect((await t.ackFor(101)).result).toBe(0);
