@@ -50,6 +50,14 @@ export class KpisService implements OnApplicationShutdown {
     for (const t of this.timers) clearInterval(t);
   }
 
+  /** Stops the loop and brings the rollups up to date with what was evaluated. */
+  async stop() {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    while (this.running) await new Promise((r) => setTimeout(r, 20));
+    await this.flush();
+  }
+
   markDirty(kind: LeafKind, id: string, atMs: number) {
     this.dirty.add(`${kind}|${id}|${serviceDay(atMs)}`);
   }

@@ -72,12 +72,16 @@ export class RulesBootstrap implements OnApplicationBootstrap, BeforeApplication
   }
 
   async beforeApplicationShutdown() {
-    if (!this.started) return;
-    this.sweeper.stop();
+    if (!this.started) {
+      await this.kpis.stop().catch(() => undefined);
+      return;
+    }
+    await this.sweeper.stop();
+    await this.deadlines.stop();
     await this.writer.drain();
     await this.engine.stop();
-    await this.kpis.flush().catch(() => undefined);
+    await this.kpis.stop().catch((e) => this.log.warn(`final KPI refresh failed: ${(e as Error).message}`));
     await this.checkpoint.stop();
-    await this.deadlines.stop();
+    await this.notifications.onApplicationShutdown();
   }
 }

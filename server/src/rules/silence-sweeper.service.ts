@@ -22,6 +22,7 @@ export class SilenceSweeper {
   private readonly log = new Logger(SilenceSweeper.name);
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private current: Promise<void> | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -39,9 +40,10 @@ export class SilenceSweeper {
     this.loop();
   }
 
-  stop() {
+  async stop() {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.current;
   }
 
   private tickMs(): number {
@@ -53,9 +55,12 @@ export class SilenceSweeper {
     if (this.stopped) return;
     const ms = this.tickMs();
     this.timer = setTimeout(() => {
-      void this.sweep(ms)
+      this.current = this.sweep(ms)
         .catch((e) => this.log.warn(`sweep failed: ${(e as Error).message}`))
-        .finally(() => this.loop());
+        .finally(() => {
+          this.current = null;
+          this.loop();
+        });
     }, ms);
     this.timer.unref();
   }

@@ -17,7 +17,8 @@ export function stageOf(f: TraceFact): StageName {
     const status = Number(f.payload.status);
     if (status === 1) return 'pickup';
     if (DELIVERY_STATES.has(status)) return 'delivery';
-    if (f.siteKind === 'hub') return 'sorting';
+    // 1002 is the trunk leg itself; other in-transit states reported by a hub mean the parcel is in its sorting.
+    if (status !== 1002 && f.siteKind === 'hub') return 'sorting';
     return 'transport';
   }
   return STAGE_OF[f.type as EventType] ?? 'aftersales';
