@@ -14,7 +14,6 @@ import { KpisRepository, type LeafKind } from './kpis.repository';
 
 /** How often region and HQ rooms get KPI deltas at most (their sums cover many units). */
 const THROTTLE_MS: Record<string, number> = { floor: 0, site: 0, region: 5000, hq: 10_000 };
-const CAMERA_ONLINE_S = 60;
 
 /**
  * KPIs per unit and window from the hourly rollups. Facts mark their (unit, day) stale; a loop recomputes the
@@ -161,7 +160,7 @@ export class KpisService implements OnApplicationShutdown {
     return out;
   }
 
-  /** Cameras with a heartbeat in the last minute ÷ cameras of the unit that have ever reported. */
+  /** Cameras heard within their floor's S4 limit ÷ cameras of the unit that have ever reported. */
   private async cameraOnlineRate(unit: string): Promise<number | null> {
     const kind = unit.split(':')[0];
     if (!['hq', 'region', 'site', 'floor'].includes(kind!)) return null;
@@ -170,12 +169,13 @@ export class KpisService implements OnApplicationShutdown {
     const scores = await this.redis.zmscore(this.keys.key('rules', 'seen', 'camera'), ...cams);
     let monitored = 0;
     let online = 0;
-    const cutoff = Date.now() - CAMERA_ONLINE_S * 1000;
-    for (const s of scores) {
-      if (s === null) continue;
+    const now = Date.now();
+    scores.forEach((s, i) => {
+      if (s === null) return;
       monitored++;
-      if (Number(s) >= cutoff) online++;
-    }
+      const limit = this.thresholds.get('S4', 'silentSeconds', { floorId: this.ref.cameras.get(cams[i]!) ?? null }) * 1000;
+      if (now - Number(s) < limit) online++;
+    });
     return monitored > 0 ? online / monitored : null;
   }
 

@@ -78,10 +78,13 @@ export class SilenceSweeper {
     const now = Date.now();
     const minMs = this.thresholds.minimum(rule, 'silentSeconds') * 1000;
     const key = this.keys.key('rules', 'seen', kind);
-    const raw = await this.redis.zrangebyscore(key, '-inf', now - minMs, 'WITHSCORES', 'LIMIT', 0, 5000);
+    // Devices silent for over a day are someone's known outage, not news: they stay alerted and out of the scan.
+    const raw = await this.redis.zrangebyscore(key, now - 86_400_000, now - minMs, 'WITHSCORES', 'LIMIT', 0, 5000);
     if (raw.length === 0) return;
+    const already = new Set(await this.redis.smembers(this.keys.key('rules', 'silent', kind)));
     const cands: [string, number][] = [];
-    for (let i = 0; i < raw.length; i += 2) cands.push([raw[i]!, Number(raw[i + 1])]);
+    for (let i = 0; i < raw.length; i += 2) if (!already.has(raw[i]!)) cands.push([raw[i]!, Number(raw[i + 1])]);
+    if (cands.length === 0) return;
     let transit: Set<string> | null = null;
     if (kind === 'vehicle') {
       const rows: { vehicle_id: string }[] = await this.ds.query(
@@ -123,9 +126,8 @@ export class SilenceSweeper {
       });
     }
     if (found.length === 0) return;
-    // Off the watch list until the device reports again (its next report resolves the alert).
+    // Alerted once: the device's next report resolves the alert and puts it back on watch.
     await this.redis.sadd(this.keys.key('rules', 'silent', kind), ...alerted);
-    await this.redis.zrem(key, ...alerted);
     this.engine.markSilent(kind, alerted);
     await this.findings.record(found);
   }
