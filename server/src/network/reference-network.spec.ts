@@ -150,11 +150,10 @@ describe('buildReferenceNetwork', () => {
     }
   });
 
-  it('schedules trips that depart on the service day at realistic truck speeds, never overlapping for one truck', () => {
+  it('schedules trips that depart on the service day at realistic truck speeds', () => {
     const start = serviceDayStartMs(DAY);
     const route = new Map(net.routes.map((r) => [r.id, r]));
-    expect(net.trips.length).toBeGreaterThanOrEqual(net.vehicles.length);
-    const byVehicle = new Map<string, typeof net.trips>();
+    expect(net.trips.length).toBeGreaterThanOrEqual(net.vehicles.length * 0.8);
     for (const t of net.trips) {
       expect(t.id.startsWith(`TRIP-${DAY}-`)).toBe(true);
       expect(t.scheduledDeparture.endsWith('+08:00')).toBe(true);
@@ -165,20 +164,26 @@ describe('buildReferenceNetwork', () => {
       const kmh = route.get(t.routeId)!.distanceKm / ((arr - dep) / 3_600_000);
       expect(kmh).toBeGreaterThanOrEqual(TRUCK_SPEED_KMH.min - 1);
       expect(kmh).toBeLessThanOrEqual(TRUCK_SPEED_KMH.max + 1);
-      byVehicle.set(t.vehicleId, [...(byVehicle.get(t.vehicleId) ?? []), t]);
     }
-    for (const list of byVehicle.values()) {
+  });
+
+  it('runs each truck on a rotation that joins up across days: no overlap, each leg from where the last arrived', () => {
+    const days = ['2024-11-09', '2024-11-10', DAY, '2024-11-12'];
+    const route = new Map(net.routes.map((r) => [r.id, r]));
+    const byVehicle = new Map<string, Network['trips']>();
+    for (const d of days) {
+      for (const t of buildReferenceNetwork({ seed: 42, day: d }).trips) byVehicle.set(t.vehicleId, [...(byVehicle.get(t.vehicleId) ?? []), t]);
+    }
+    // Four days cover the longest rotation (a 2,000 km lane there and back): every truck runs.
+    expect(byVehicle.size).toBe(net.vehicles.length);
+    for (const v of net.vehicles) {
+      const list = byVehicle.get(v.id)!.sort((a, b) => Date.parse(a.scheduledDeparture) - Date.parse(b.scheduledDeparture));
+      const first = route.get(list[0].routeId)!;
+      expect([first.originSiteId, first.destSiteId]).toContain(v.homeSiteId);
       for (let i = 1; i < list.length; i++) {
-        expect(Date.parse(list[i].scheduledDeparture)).toBeGreaterThan(Date.parse(list[i - 1].scheduledArrival));
-        // A truck's next trip leaves from where its last one arrived.
+        expect(Date.parse(list[i].scheduledDeparture)).toBeGreaterThanOrEqual(Date.parse(list[i - 1].scheduledArrival) + 60 * 60_000);
         expect(route.get(list[i].routeId)!.originSiteId).toBe(route.get(list[i - 1].routeId)!.destSiteId);
       }
-    }
-    // Every truck's first trip leaves its home hub.
-    for (const v of net.vehicles) {
-      const first = byVehicle.get(v.id)?.[0];
-      expect(first).toBeDefined();
-      expect(route.get(first!.routeId)!.originSiteId).toBe(v.homeSiteId);
     }
   });
 

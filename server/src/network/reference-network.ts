@@ -26,7 +26,10 @@ export const ROAD_FACTOR = { min: 1.2, max: 1.3 } as const;
 /** Spacing of cameras along a sorting line (m). */
 export const CAMERA_SPACING_M = 3;
 
+/** Builtins bound once: Jest's vm context makes every global lookup slow in hot loops (jestjs/jest#5163). */
+const M = Math;
 const UTC8_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
 
 // ---------------------------------------------------------------------------------------------------------
 // Deterministic randomness: one independent stream per concern, derived from the seed and a label.
@@ -35,7 +38,7 @@ function hashString(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619);
+    h = M.imul(h, 16777619);
   }
   return h >>> 0;
 }
@@ -43,23 +46,23 @@ function hashString(s: string): number {
 class Rng {
   private state: number;
   constructor(seed: number, label: string) {
-    this.state = (hashString(`${seed}:${label}`) ^ Math.imul(seed | 0, 0x9e3779b1)) >>> 0;
+    this.state = (hashString(`${seed}:${label}`) ^ M.imul(seed | 0, 0x9e3779b1)) >>> 0;
   }
   /** mulberry32: small, fast and good enough for synthetic data. */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = M.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + M.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
   range(min: number, max: number): number {
     return min + (max - min) * this.next();
   }
   int(min: number, maxInclusive: number): number {
-    return min + Math.floor(this.next() * (maxInclusive - min + 1));
+    return min + M.floor(this.next() * (maxInclusive - min + 1));
   }
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
+    return items[M.floor(this.next() * items.length)];
   }
   weighted<T>(items: readonly T[], weight: (t: T) => number): T {
     const total = items.reduce((s, t) => s + weight(t), 0);
@@ -196,13 +199,13 @@ const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰�
 // Geometry.
 
 const EARTH_KM = 6371.0088;
-const rad = (d: number) => (d * Math.PI) / 180;
+const rad = (d: number) => (d * M.PI) / 180;
 
 export function haversineKm(a: readonly [number, number], b: readonly [number, number]): number {
   const dLat = rad(b[0] - a[0]);
   const dLon = rad(b[1] - a[1]);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a[0])) * Math.cos(rad(b[0])) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+  const h = M.sin(dLat / 2) ** 2 + M.cos(rad(a[0])) * M.cos(rad(b[0])) * M.sin(dLon / 2) ** 2;
+  return 2 * EARTH_KM * M.asin(M.min(1, M.sqrt(h)));
 }
 
 export function polylineKm(path: readonly (readonly [number, number])[]): number {
@@ -213,13 +216,13 @@ export function polylineKm(path: readonly (readonly [number, number])[]): number
 
 /** A point `km` away from (lat, lon) on bearing `deg` (flat-earth is exact enough under 50 km). */
 function offsetPoint(lat: number, lon: number, km: number, deg: number): [number, number] {
-  const dLat = (km * Math.cos(rad(deg))) / 110.574;
-  const dLon = (km * Math.sin(rad(deg))) / (111.32 * Math.cos(rad(lat)));
+  const dLat = (km * M.cos(rad(deg))) / 110.574;
+  const dLon = (km * M.sin(rad(deg))) / (111.32 * M.cos(rad(lat)));
   return [round5(lat + dLat), round5(lon + dLon)];
 }
 
-const round5 = (x: number) => Math.round(x * 1e5) / 1e5;
-const round1 = (x: number) => Math.round(x * 10) / 10;
+const round5 = (x: number) => M.round(x * 1e5) / 1e5;
+const round1 = (x: number) => M.round(x * 10) / 10;
 
 /**
  * A road-like polyline from a to b: the straight line bent by a sum of sine harmonics that vanish at both
@@ -228,26 +231,26 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
  */
 function roadPath(a: [number, number], b: [number, number], factor: number, rng: Rng): [number, number][] {
   const gc = haversineKm(a, b);
-  const n = Math.max(48, Math.ceil(gc / 5));
+  const n = M.max(48, M.ceil(gc / 5));
   const lat0 = (a[0] + b[0]) / 2;
-  const kx = 111.32 * Math.cos(rad(lat0));
+  const kx = 111.32 * M.cos(rad(lat0));
   const ky = 110.574;
   // Local flat frame in km, origin at a.
   const bx = (b[1] - a[1]) * kx;
   const by = (b[0] - a[0]) * ky;
-  const len = Math.hypot(bx, by);
+  const len = M.hypot(bx, by);
   const ux = bx / len;
   const uy = by / len;
-  const maxK = Math.floor(n / 3);
+  const maxK = M.floor(n / 3);
   const harmonics: { k: number; amp: number }[] = [];
   for (let k = 1; k <= maxK; k++) {
-    harmonics.push({ k, amp: (rng.next() * 2 - 1) / Math.sqrt(k) });
+    harmonics.push({ k, amp: (rng.next() * 2 - 1) / M.sqrt(k) });
   }
   const shape: number[] = [];
   for (let i = 0; i <= n; i++) {
     const t = i / n;
     let f = 0;
-    for (const h of harmonics) f += h.amp * Math.sin(h.k * Math.PI * t);
+    for (const h of harmonics) f += h.amp * M.sin(h.k * M.PI * t);
     shape.push(f);
   }
   const build = (s: number): [number, number][] => {
@@ -305,6 +308,29 @@ function personName(rng: Rng): string {
   let g = '';
   for (let i = 0; i < len; i++) g += rng.pick([...GIVEN]);
   return sn + g;
+}
+
+
+const roadCache = new Map<number, Route[]>();
+
+function roadsFor(seed: number, hubByCode: Map<string, HubDef>): Route[] {
+  const hit = roadCache.get(seed);
+  if (hit) return hit;
+  const routes: Route[] = [];
+  const routeRng = new Rng(seed, 'routes');
+  for (const [x, y] of LANES) {
+    const a = hubByCode.get(x);
+    const b = hubByCode.get(y);
+    if (!a || !b) throw new Error(`lane ${x}-${y} names an unknown hub`);
+    const factor = routeRng.range(ROAD_FACTOR.min + 0.005, ROAD_FACTOR.max - 0.005);
+    const path = roadPath([a.lat, a.lon], [b.lat, b.lon], factor, routeRng);
+    const km = round1(polylineKm(path));
+    routes.push({ id: `RT-${x}-${y}`, originSiteId: `HUB-${x}`, destSiteId: `HUB-${y}`, distanceKm: km, path });
+    routes.push({ id: `RT-${y}-${x}`, originSiteId: `HUB-${y}`, destSiteId: `HUB-${x}`, distanceKm: km, path: [...path].reverse() });
+  }
+  if (roadCache.size > 16) roadCache.clear();
+  roadCache.set(seed, routes);
+  return routes;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -370,7 +396,7 @@ export function buildReferenceNetwork(opts: ReferenceNetworkOptions): Network {
     people.push({ id: nextPersonId(), name: personName(peopleRng), role: 'site_manager', siteId: hubId, floorId: null, teamId: null });
 
     // Sorting floors: bigger hubs run more lines.
-    const floorCount = Math.min(3, Math.max(1, Math.round(h.weight / 4 + siteRng.range(-0.3, 0.6))));
+    const floorCount = M.min(3, M.max(1, M.round(h.weight / 4 + siteRng.range(-0.3, 0.6))));
     for (let f = 1; f <= floorCount; f++) {
       const floorId = `FL-${h.code}-${f}`;
       const lineM = siteRng.int(60, 140);
@@ -378,9 +404,9 @@ export function buildReferenceNetwork(opts: ReferenceNetworkOptions): Network {
         id: floorId,
         siteId: hubId,
         name: `${h.city}转运中心 ${f}号分拣场`,
-        dailyCapacity: Math.round((h.weight * 45_000 + siteRng.int(0, 40_000)) / 1000) * 1000,
+        dailyCapacity: M.round((h.weight * 45_000 + siteRng.int(0, 40_000)) / 1000) * 1000,
       });
-      const camCount = Math.floor(lineM / CAMERA_SPACING_M);
+      const camCount = M.floor(lineM / CAMERA_SPACING_M);
       for (let c = 1; c <= camCount; c++) {
         cameras.push({
           id: `CAM-${h.code}-${f}-${pad(c, 2)}`,
@@ -403,10 +429,10 @@ export function buildReferenceNetwork(opts: ReferenceNetworkOptions): Network {
     }
 
     // Stations (网点), each with a nearby smart locker and a 驿站; all hang from the hub.
-    const stationCount = Math.min(STATION_AREAS.length, 3 + Math.round(h.weight / 2));
+    const stationCount = M.min(STATION_AREAS.length, 3 + M.round(h.weight / 2));
     const areas = [...STATION_AREAS];
     for (let s = 1; s <= stationCount; s++) {
-      const area = areas.splice(Math.floor(siteRng.next() * areas.length), 1)[0];
+      const area = areas.splice(M.floor(siteRng.next() * areas.length), 1)[0];
       const stId = `ST-${h.code}-${pad(s, 2)}`;
       const [lat, lon] = offsetPoint(h.lat, h.lon, siteRng.range(4, 22), siteRng.range(0, 360));
       sites.push({
@@ -460,20 +486,9 @@ export function buildReferenceNetwork(opts: ReferenceNetworkOptions): Network {
     }
   }
 
-  // Routes: both directions of every lane share one road.
+  // Routes: both directions of every lane share one road. The roads depend on the seed only: build them once.
   const hubByCode = new Map(HUBS.map((h) => [h.code, h]));
-  const routes: Route[] = [];
-  const routeRng = new Rng(seed, 'routes');
-  for (const [x, y] of LANES) {
-    const a = hubByCode.get(x);
-    const b = hubByCode.get(y);
-    if (!a || !b) throw new Error(`lane ${x}-${y} names an unknown hub`);
-    const factor = routeRng.range(ROAD_FACTOR.min + 0.005, ROAD_FACTOR.max - 0.005);
-    const path = roadPath([a.lat, a.lon], [b.lat, b.lon], factor, routeRng);
-    const km = round1(polylineKm(path));
-    routes.push({ id: `RT-${x}-${y}`, originSiteId: `HUB-${x}`, destSiteId: `HUB-${y}`, distanceKm: km, path });
-    routes.push({ id: `RT-${y}-${x}`, originSiteId: `HUB-${y}`, destSiteId: `HUB-${x}`, distanceKm: km, path: [...path].reverse() });
-  }
+  const routes = roadsFor(seed, hubByCode).map((r) => ({ ...r, path: r.path.map((p) => [p[0], p[1]] as [number, number]) }));
   const routeById = new Map(routes.map((r) => [r.id, r]));
   const reverseOf = (r: Route) => {
     const rev = routeById.get(`RT-${r.destSiteId.slice(4)}-${r.originSiteId.slice(4)}`);
@@ -484,8 +499,8 @@ export function buildReferenceNetwork(opts: ReferenceNetworkOptions): Network {
 
   // Fleet: every route gets a truck first (busiest lanes first), then trucks go where volume is.
   const fleetRng = new Rng(seed, 'fleet');
-  const vehicleCount = Math.max(1, Math.round(VEHICLES_PER_SCALE * scale));
-  const routeWeight = (r: Route) => (weightOfSite(r.originSiteId) * weightOfSite(r.destSiteId)) / Math.sqrt(r.distanceKm);
+  const vehicleCount = M.max(1, M.round(VEHICLES_PER_SCALE * scale));
+  const routeWeight = (r: Route) => (weightOfSite(r.originSiteId) * weightOfSite(r.destSiteId)) / M.sqrt(r.distanceKm);
   const byBusiest = [...routes].sort((p, q) => routeWeight(q) - routeWeight(p) || p.id.localeCompare(q.id));
   const vehicles: Vehicle[] = [];
   const vehicleRoute: Route[] = [];
@@ -513,27 +528,47 @@ export function buildReferenceNetwork(opts: ReferenceNetworkOptions): Network {
     vehicleRoute.push(route);
   }
 
-  // Trips of the service day: each truck leaves home in a departure wave and shuttles its lane while the next
-  // departure still falls on the day. Most line-haul leaves after the evening sort; some after the morning one.
-  const tripRng = new Rng(seed, `trips:${day}`);
+  // Trips of the service day. Each truck runs a fixed rotation on its lane, the same every cycle, so the days
+  // join up (a truck never leaves before its previous trip has arrived, across midnight too):
+  // - a round trip that fits in a day is repeated as often as it fits, from the same hour every day;
+  // - a longer one takes a cycle of whole days, and trucks on the same lane start on different days.
+  // Most line-haul leaves after the evening sort, some after the morning one.
   const drafts: { routeId: string; vehicleId: string; dep: number; arr: number }[] = [];
-  const dayEnd = dayStart + 24 * 3600_000;
+  const dayEnd = dayStart + DAY_MS;
+  const dayNo = M.round((dayStart + UTC8_MS) / DAY_MS);
   vehicles.forEach((v, i) => {
-    const wave = tripRng.next();
-    const depHour = wave < 0.6 ? tripRng.range(18, 23.75) : wave < 0.85 ? tripRng.range(6, 11) : tripRng.range(0, 24);
-    let dep = dayStart + Math.round(depHour * 60) * 60_000;
-    let route = vehicleRoute[i];
-    while (dep < dayEnd) {
-      const speed = tripRng.range(TRUCK_SPEED_KMH.min, TRUCK_SPEED_KMH.max);
-      const arr = dep + Math.round((route.distanceKm / speed) * 60) * 60_000;
-      drafts.push({ routeId: route.id, vehicleId: v.id, dep, arr });
-      // Unload, load and rest before the way back.
-      dep = arr + Math.round(tripRng.range(60, 180)) * 60_000;
-      route = reverseOf(route);
+    const out = vehicleRoute[i];
+    const back = reverseOf(out);
+    const c = new Rng(seed, `rotation:${v.id}`);
+    const wave = c.next();
+    const depMin = M.round((wave < 0.6 ? c.range(18, 23.75) : wave < 0.85 ? c.range(6, 11) : c.range(0, 24)) * 60);
+    const outMin = M.round((out.distanceKm / c.range(TRUCK_SPEED_KMH.min, TRUCK_SPEED_KMH.max)) * 60);
+    const backMin = M.round((back.distanceKm / c.range(TRUCK_SPEED_KMH.min, TRUCK_SPEED_KMH.max)) * 60);
+    // Unload, load and rest at each end.
+    const farTurn = M.round(c.range(60, 180));
+    const homeTurn = M.round(c.range(60, 180));
+    const roundMin = outMin + farTurn + backMin + homeTurn;
+    const cycleDays = M.max(1, M.ceil(roundMin / 1440));
+    const perCycle = cycleDays === 1 ? M.floor(1440 / roundMin) : 1;
+    const phase = c.int(0, cycleDays - 1);
+    // Cycles that started up to `cycleDays + 1` days ago can still have a leg departing today.
+    for (let d = dayNo - cycleDays - 1; d <= dayNo; d++) {
+      if ((((d - phase) % cycleDays) + cycleDays) % cycleDays !== 0) continue;
+      const cycleStart = d * DAY_MS - UTC8_MS + depMin * 60_000;
+      for (let j = 0; j < perCycle; j++) {
+        const t0 = cycleStart + j * roundMin * 60_000;
+        const legs = [
+          { route: out, dep: t0, min: outMin },
+          { route: back, dep: t0 + (outMin + farTurn) * 60_000, min: backMin },
+        ];
+        for (const leg of legs) {
+          if (leg.dep >= dayStart && leg.dep < dayEnd) drafts.push({ routeId: leg.route.id, vehicleId: v.id, dep: leg.dep, arr: leg.dep + leg.min * 60_000 });
+        }
+      }
     }
   });
   drafts.sort((p, q) => p.dep - q.dep || p.vehicleId.localeCompare(q.vehicleId));
-  const tripWidth = Math.max(4, String(drafts.length).length);
+  const tripWidth = M.max(4, String(drafts.length).length);
   const trips: Trip[] = drafts.map((d, i) => ({
     id: `TRIP-${day}-${pad(i + 1, tripWidth)}`,
     routeId: d.routeId,
