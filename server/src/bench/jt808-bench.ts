@@ -18,7 +18,9 @@ import { decodePlatformAck, decodeRegisterAck, encodeAuthenticate, encodeLocatio
  * acknowledges a report only after the hub (its own process, fresh database) has stored it, so the time from
  * writing a frame to reading its 0x8001 is the frame→stored latency. After a warm-up, positions/s and latency
  * percentiles are taken over a fixed window; the run is bounded by a hard deadline.
- * Options (env): KJ_BENCH_TERMINALS, KJ_BENCH_WARMUP_S, KJ_BENCH_MEASURE_S, KJ_BENCH_DEADLINE_S.
+ * Options (env): KJ_BENCH_TERMINALS, KJ_BENCH_WARMUP_S, KJ_BENCH_MEASURE_S, KJ_BENCH_DEADLINE_S, and
+ * KJ_BENCH_GATEWAY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway); the gateway's
+ * own KJ_JT808_* variables pass through.
  */
 const TERMINALS = Number(process.env.KJ_BENCH_TERMINALS ?? 5000);
 const WARMUP_S = Number(process.env.KJ_BENCH_WARMUP_S ?? 10);
@@ -46,8 +48,8 @@ function cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
   return r.stdout.trim();
 }
 
-function start(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+function start(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 async function waitOk(url: string, p: ChildProcess, what: string): Promise<void> {
@@ -222,7 +224,7 @@ async function main() {
       KJ_JT808_AUTH_SECRET: `bench-gateway-${suffix}-secret`,
       KJ_JT808_METRICS_PORT: String(metricsPort),
       KJ_LOG_LEVEL: 'warn',
-    });
+    }, (process.env.KJ_BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean));
     await waitOk(`http://127.0.0.1:${metricsPort}/health`, gw, 'gateway');
 
     // Latencies of the measurement window, and counts.

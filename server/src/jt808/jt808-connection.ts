@@ -355,7 +355,8 @@ export class Jt808Connection {
       ({ settled } = await sink.enqueue(events));
     } catch (e) {
       this.pendingEvents -= n;
-      this.log.warn({ err: (e as Error).message, phone: this.phone }, 'events not taken; the terminal was not acknowledged and will resend');
+      // At shutdown the connection is already closed: expected, and one line per terminal would flood the log.
+      if (!this.closed) this.log.warn({ err: (e as Error).message, phone: this.phone }, 'events not taken; the terminal was not acknowledged and will resend');
       return;
     }
     void settled.then((outcomes) => {
