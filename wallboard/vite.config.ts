@@ -22,7 +22,7 @@ export default defineConfig(({ mode }) => ({
   preview: { proxy },
   build:
     mode === 'bench'
-      ? { outDir: 'dist-bench', rollupOptions: { input: fileURLToPath(new URL('bench.html', import.meta.url)) } }
+      ? { outDir: 'dist-bench', chunkSizeWarningLimit: 1500, rollupOptions: { input: fileURLToPath(new URL('bench.html', import.meta.url)) } }
       : { outDir: 'dist', chunkSizeWarningLimit: 1500 },
   test: {
     environment: 'happy-dom',

@@ -6,6 +6,7 @@ import { use, registerMap } from 'echarts/core';
 import { BarChart, EffectScatterChart, GaugeChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
 import { GeoComponent, GridComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { LabelLayout } from 'echarts/features';
 import chinaGeoJson from '../assets/china.json';
 
 export const CHINA_MAP = 'china';
@@ -15,7 +16,7 @@ let done = false;
 export function setupEcharts(): void {
   if (done) return;
   done = true;
-  use([ScatterChart, EffectScatterChart, LinesChart, GaugeChart, LineChart, BarChart, GeoComponent, GridComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
+  use([ScatterChart, EffectScatterChart, LinesChart, GaugeChart, LineChart, BarChart, GeoComponent, GridComponent, MarkLineComponent, TooltipComponent, LabelLayout, CanvasRenderer]);
   // The file is ECharts' compressed GeoJSON form; registerMap decodes it.
   registerMap(CHINA_MAP, chinaGeoJson as unknown as Parameters<typeof registerMap>[1]);
 }

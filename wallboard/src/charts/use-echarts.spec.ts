@@ -7,12 +7,14 @@ import { useEcharts, type UseEcharts } from './use-echarts';
 
 use([SVGRenderer]);
 
-function harness(initial: () => EChartsCoreOption) {
+/** Mounts one component using the composable; `inSetup` runs during setup, before the chart exists. */
+function harness(initial: () => EChartsCoreOption, inSetup?: (api: UseEcharts) => void) {
   let api!: UseEcharts;
   const Comp = defineComponent({
     setup() {
       const el = ref<HTMLElement | null>(null);
       api = useEcharts(el, { initial, renderer: 'svg' });
+      inSetup?.(api);
       return () => h('div', { ref: el, style: 'width: 400px; height: 300px' });
     },
   });
@@ -47,17 +49,8 @@ describe('useEcharts', () => {
   });
 
   it('applies updates made before mount once the chart exists', () => {
-    let api!: UseEcharts;
-    const Comp = defineComponent({
-      setup() {
-        const el = ref<HTMLElement | null>(null);
-        api = useEcharts(el, { initial: base, renderer: 'svg' });
-        api.update({ series: [{ id: 's', data: [9, 9] }] });
-        return () => h('div', { ref: el, style: 'width: 400px; height: 300px' });
-      },
-    });
-    const wrapper = mount(Comp, { attachTo: document.body });
-    expect((api.chart.value!.getOption() as { series: Array<{ data: number[] }> }).series[0].data).toEqual([9, 9]);
+    const { wrapper, api } = harness(base, (early) => early.update({ series: [{ id: 's', data: [9, 9] }] }));
+    expect((api().chart.value!.getOption() as { series: Array<{ data: number[] }> }).series[0].data).toEqual([9, 9]);
     wrapper.unmount();
   });
 

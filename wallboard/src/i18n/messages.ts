@@ -87,7 +87,7 @@ export const zhCN = {
   'kpi.onTarget': '达标',
   'kpi.offTarget': '未达标',
 
-  'floor.title': '{floor} · 分拣场',
+  'floor.title': '{floor}',
   'floor.gauge': '今日规范操作率',
   'floor.parcels': '今日处理件量',
   'floor.violations': '今日违规',
@@ -275,7 +275,7 @@ export const en: Record<MessageKey, string> = {
   'kpi.onTarget': 'On target',
   'kpi.offTarget': 'Off target',
 
-  'floor.title': '{floor} · sorting floor',
+  'floor.title': '{floor}',
   'floor.gauge': "Today's compliance rate",
   'floor.parcels': 'Parcels handled today',
   'floor.violations': 'Violations today',

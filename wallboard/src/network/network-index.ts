@@ -70,7 +70,10 @@ export class NetworkIndex {
       const f = this.floors.get(id);
       if (!f) return id;
       const site = this.sites.get(f.siteId);
-      return site ? `${lang === 'en' ? site.nameEn : site.name} · ${f.name}` : f.name;
+      if (!site) return f.name;
+      // Floor names often carry their site's name already ("北京转运中心 1号分拣场").
+      if (f.name.startsWith(site.name) || f.name.startsWith(site.nameEn)) return f.name;
+      return `${lang === 'en' ? site.nameEn : site.name} · ${f.name}`;
     }
     return id;
   }

@@ -1,3 +1,4 @@
+import type { InjectionKey } from 'vue';
 import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@kanjian/shared';
 import { currentToken } from '../auth/session';
@@ -62,6 +63,12 @@ export function createLiveSocket(opts: LiveSocketOptions = {}): LiveSocket {
   });
   return socket;
 }
+
+/**
+ * Provided by an app that feeds its screens from somewhere else than the hub socket (the renderer benchmark's
+ * local feed); `useLiveTopic` takes it over the app-wide socket.
+ */
+export const LIVE_TRANSPORT: InjectionKey<LiveTransport> = Symbol('kanjian.live-transport');
 
 let shared: { socket: LiveSocket; transport: LiveTransport } | null = null;
 

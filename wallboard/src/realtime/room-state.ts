@@ -116,12 +116,15 @@ export class RoomState {
     const key = kpiKey(k);
     this.kpis.set(key, k);
     if (k.value === null) return;
-    const hist = this.kpiHistory.get(key) ?? [];
+    // A new array on every change: charts watching a history by identity see it move.
+    const prev = this.kpiHistory.get(key) ?? [];
     const at = Date.parse(k.at);
-    const last = hist[hist.length - 1];
-    if (!last || at > last[0]) hist.push([at, k.value]);
-    else if (at === last[0]) last[1] = k.value;
-    if (hist.length > KPI_HISTORY_LIMIT) hist.splice(0, hist.length - KPI_HISTORY_LIMIT);
+    const last = prev[prev.length - 1];
+    let hist: Array<[number, number]>;
+    if (!last || at > last[0]) hist = [...prev, [at, k.value]];
+    else if (at === last[0]) hist = [...prev.slice(0, -1), [at, k.value]];
+    else return;
+    if (hist.length > KPI_HISTORY_LIMIT) hist = hist.slice(hist.length - KPI_HISTORY_LIMIT);
     this.kpiHistory.set(key, hist);
   }
 }

@@ -1,6 +1,8 @@
 import {
   computed,
   getCurrentScope,
+  hasInjectionContext,
+  inject,
   onScopeDispose,
   ref,
   shallowRef,
@@ -12,7 +14,7 @@ import {
   type ShallowRef,
 } from 'vue';
 import type { AlertSummaryV1, FeedItemV1, KpiValueV1, RoomDeltaV1, RoomName, ViolationSummaryV1 } from '@kanjian/shared';
-import { liveTransport } from './live-socket';
+import { LIVE_TRANSPORT, liveTransport } from './live-socket';
 import type { LiveTransport, TransportFailure } from './live-transport';
 import { RoomState } from './room-state';
 import type { VehicleStore } from './vehicle-store';
@@ -58,6 +60,8 @@ export interface LiveTopic {
   stop(): void;
 }
 
+const NO_HISTORY: ReadonlyArray<[number, number]> = Object.freeze([]);
+
 const FATAL_CODES = new Set(['auth/out_of_scope', 'auth/forbidden', 'auth/invalid_token', 'auth/missing_token', 'request/invalid']);
 
 /**
@@ -67,7 +71,7 @@ const FATAL_CODES = new Set(['auth/out_of_scope', 'auth/forbidden', 'auth/invali
  * of scope), which is shown as such. Stops itself with the calling component's scope.
  */
 export function useLiveTopic(roomSource: MaybeRefOrGetter<RoomName>, opts: LiveTopicOptions = {}): LiveTopic {
-  const transport = opts.transport ?? liveTransport();
+  const transport = opts.transport ?? (hasInjectionContext() ? inject(LIVE_TRANSPORT, null) : null) ?? liveTransport();
   const staleAfterMs = opts.staleAfterMs ?? 15_000;
   const ackTimeoutMs = opts.ackTimeoutMs ?? 10_000;
   const retryBaseMs = opts.retryBaseMs ?? 1000;
@@ -276,7 +280,7 @@ export function useLiveTopic(roomSource: MaybeRefOrGetter<RoomName>, opts: LiveT
     },
     kpiHistory: (unit, key, window = 'today') => {
       void kpis.value;
-      return state.kpiHistory.get(`${unit}|${key}|${window}`) ?? [];
+      return state.kpiHistory.get(`${unit}|${key}|${window}`) ?? NO_HISTORY;
     },
     resync: requestSnapshot,
     stop,

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { count, renderOptions } from '../../test/render-option';
-import { hotspotsUpdate, hqMapBaseOption, hubsUpdate, routesUpdate, ROUTE_COLORS, vehiclesUpdate } from './hq-map-options';
+import { hqMapBaseOption, hqVehiclesOption, hubsUpdate, routesUpdate, ROUTE_COLORS, vehiclesUpdate } from './hq-map-options';
 
 function pairs(n: number): Float32Array {
   const a = new Float32Array(n * 2);
@@ -19,13 +19,35 @@ describe('HQ map options rendered by ECharts', () => {
     expect(count(svg, '<path')).toBeGreaterThanOrEqual(34);
   });
 
-  it('renders 20,000 vehicles from a flat Float32Array as one large-mode path, not 20,000 elements', () => {
-    const base = renderOptions([hqMapBaseOption(1)]);
-    const withVehicles = renderOptions([hqMapBaseOption(1), vehiclesUpdate(pairs(20_000))]);
-    const added = count(withVehicles, '<path') - count(base, '<path');
-    expect(added).toBeGreaterThanOrEqual(1);
-    expect(added).toBeLessThan(10);
-    expect(withVehicles.length).toBeGreaterThan(base.length + 20_000 * 4);
+  it('draws 20,000 vehicles from a flat Float32Array as one large-mode path, and nothing of the map', () => {
+    const empty = renderOptions([hqVehiclesOption(1)]);
+    expect(count(empty, '<path')).toBe(0);
+    const svg = renderOptions([hqVehiclesOption(1), vehiclesUpdate(pairs(20_000))]);
+    expect(count(svg, '<path')).toBe(1);
+    // One sub-path per vehicle inside that path.
+    expect(count(svg, /M[0-9.-]+ [0-9.-]+/)).toBeGreaterThanOrEqual(20_000);
+  });
+
+  it('projects vehicles exactly where the base map puts the same coordinates', () => {
+    const at: Array<[number, number]> = [
+      [121.47, 31.23],
+      [87.62, 43.83],
+    ];
+    // Below the large-mode threshold each point is its own symbol, translated to its projected position.
+    const vehicles = renderOptions([hqVehiclesOption(1), vehiclesUpdate(new Float32Array(at.flat()))]);
+    const hubs = renderOptions([hqMapBaseOption(1), hubsUpdate(at.map(([lon, lat], i) => ({ id: `H${i}`, name: `H${i}`, lon, lat })))]);
+    const centres = (svg: string, fill: string) =>
+      [...svg.matchAll(new RegExp(`matrix\\([^,]+,0,0,[^,]+,([0-9.]+),([0-9.]+)\\)" fill="${fill}"`, 'g'))].map((m) => [Number(m[1]), Number(m[2])]);
+    const v = centres(vehicles, '#5fe3ff');
+    const h = centres(hubs, '#ffd166');
+    expect(v).toHaveLength(2);
+    expect(h).toHaveLength(2);
+    for (let i = 0; i < 2; i++) {
+      expect(v[i][0]).toBeCloseTo(h[i][0], 2);
+      expect(v[i][1]).toBeCloseTo(h[i][1], 2);
+    }
+    // And they are not all at one place: the projection really differs between Shanghai and Ürümqi.
+    expect(Math.abs(v[0][0] - v[1][0])).toBeGreaterThan(300);
   });
 
   it('colours routes by status and labels hubs', () => {
@@ -40,17 +62,5 @@ describe('HQ map options rendered by ECharts', () => {
     ]);
     expect(svg).toContain('上海枢纽');
     for (const c of Object.values(ROUTE_COLORS)) expect(svg.toLowerCase()).toContain(c.toLowerCase());
-  });
-
-  it('marks cold-chain excursions and incidents with labels', () => {
-    const svg = renderOptions([
-      hqMapBaseOption(1),
-      hotspotsUpdate([
-        { id: 'v1', lon: 116.4, lat: 39.9, kind: 'cold', label: '京A12345 9.5°C' },
-        { id: 'v2', lon: 113.2, lat: 23.1, kind: 'incident', label: '粤B00001 爆胎' },
-      ]),
-    ]);
-    expect(svg).toContain('京A12345 9.5°C');
-    expect(svg).toContain('粤B00001 爆胎');
   });
 });

@@ -29,22 +29,30 @@ export interface HotspotPoint {
 }
 
 /**
- * The HQ map's skeleton: China as a geo component and five series with stable ids, so live updates can
- * address one series each (`vehicles` every second, the others when alerts or the network change).
- * The vehicles series is a `large` scatter reading a flat Float32Array [lon, lat, …]: one path, no
- * per-point element, no animation.
+ * The HQ map is two ECharts instances stacked over one another with the same geo layout (so the same
+ * projection): the base (China, routes coloured by status, hubs), which changes when alerts or the network
+ * do, and the vehicles layer, which changes every second. ECharts re-lays out and repaints every series of an
+ * instance on any update; split this way, a positions frame never re-projects the ~22,000 route points nor
+ * repaints the provinces. Nothing animates continuously on either: a ripple (effectScatter) makes ECharts
+ * repaint every frame, which cost most of a core in Chromium without a GPU; the pulsing hotspots are HTML over
+ * the charts instead (hotspot-overlay.vue).
  */
+const GEO_LAYOUT = {
+  map: CHINA_MAP,
+  roam: false,
+  silent: true,
+  layoutCenter: ['50%', '54%'],
+  layoutSize: '118%',
+  aspectScale: 0.78,
+} as const;
+
+/** The base layer: the map, the routes and the hubs. */
 export function hqMapBaseOption(scale: number): EChartsCoreOption {
   return {
     backgroundColor: 'transparent',
     animation: false,
     geo: {
-      map: CHINA_MAP,
-      roam: false,
-      silent: true,
-      layoutCenter: ['50%', '54%'],
-      layoutSize: '118%',
-      aspectScale: 0.78,
+      ...GEO_LAYOUT,
       itemStyle: { areaColor: PALETTE.land, borderColor: PALETTE.border, borderWidth: 1 * scale },
       label: { show: false },
       emphasis: { disabled: true },
@@ -68,6 +76,8 @@ export function hqMapBaseOption(scale: number): EChartsCoreOption {
         symbolSize: 9 * scale,
         animation: false,
         itemStyle: { color: PALETTE.hub },
+        // Hubs crowd in the Yangtze and Pearl River deltas: drop labels that would overlap.
+        labelLayout: { hideOverlap: true },
         label: {
           show: true,
           position: 'right',
@@ -77,33 +87,33 @@ export function hqMapBaseOption(scale: number): EChartsCoreOption {
         },
         data: [],
       },
+    ],
+  };
+}
+
+/**
+ * The vehicles layer: an invisible geo (coordinates only, nothing drawn) and one `large` scatter reading a
+ * flat Float32Array [lon, lat, …]: one path for all vehicles, no per-point element, no animation.
+ */
+export function hqVehiclesOption(scale: number): EChartsCoreOption {
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    geo: { ...GEO_LAYOUT, show: false },
+    series: [
       {
         id: 'vehicles',
         type: 'scatter',
-        // Own canvas layers: a vehicles update repaints only this layer, and the hotspots' ripple (which
-        // animates every frame) never repaints 20,000 points.
-        zlevel: 1,
         coordinateSystem: 'geo',
         large: true,
         largeThreshold: 500,
-        symbolSize: 2.2 * scale,
+        symbolSize: 3 * scale,
         silent: true,
         animation: false,
         progressive: 0,
         dimensions: ['lng', 'lat'],
         itemStyle: { color: PALETTE.vehicle, opacity: 0.85 },
         data: new Float32Array(0),
-      },
-      {
-        id: 'hotspots',
-        type: 'effectScatter',
-        zlevel: 2,
-        coordinateSystem: 'geo',
-        symbolSize: 10 * scale,
-        rippleEffect: { scale: 3, brushType: 'stroke', period: 3 },
-        animation: false,
-        label: { show: true, position: 'top', formatter: '{b}', color: PALETTE.text, fontSize: 11 * scale },
-        data: [],
       },
     ],
   };
@@ -129,21 +139,6 @@ export function routesUpdate(routes: readonly RouteLine[]): EChartsCoreOption {
           name: r.id,
           coords: r.coords,
           lineStyle: { color: ROUTE_COLORS[r.status], width: r.status === 'on_time' ? undefined : 2.4, opacity: r.status === 'on_time' ? 0.45 : 0.95 },
-        })),
-      },
-    ],
-  };
-}
-
-export function hotspotsUpdate(points: readonly HotspotPoint[]): EChartsCoreOption {
-  return {
-    series: [
-      {
-        id: 'hotspots',
-        data: points.map((p) => ({
-          name: p.label,
-          value: [p.lon, p.lat],
-          itemStyle: { color: p.kind === 'cold' ? PALETTE.cold : PALETTE.danger },
         })),
       },
     ],

@@ -1,0 +1,71 @@
+import type { Network, RoomDeltaV1, RoomName, SubscribeAck } from '@kanjian/shared';
+import type { LiveTransport } from '../src/realtime/live-transport';
+import { FakeFleet } from './fake-fleet';
+
+export interface FakeHubOptions {
+  vehicles: number;
+  /** Position fixes per vehicle per second. */
+  hz: number;
+  /** The hub's frame interval per room (KJ_POSITION_FRAME_MS, 200 by default). */
+  frameMs: number;
+  seed?: number;
+}
+
+/**
+ * A local stand-in for the hub's `/live` namespace, for the renderer benchmark: an `hq` room whose snapshot
+ * holds N vehicles, all of which then move at `hz`, in frames every `frameMs` as the hub coalesces them. The
+ * frames are made in a worker and arrive as JSON text, so the page pays exactly what a socket.io message costs
+ * it (the decode) and nothing a hub would do.
+ */
+export class FakeHub {
+  readonly network: Network;
+  private readonly fleet: FakeFleet;
+  private worker: Worker | null = null;
+  private deltaFns = new Set<(d: RoomDeltaV1) => void>();
+  frames = 0;
+  decodeMs: number[] = [];
+
+  constructor(private readonly opts: FakeHubOptions) {
+    this.fleet = new FakeFleet(opts.vehicles, opts.seed ?? 1);
+    this.network = this.fleet.network;
+  }
+
+  start(): void {
+    if (this.worker) return;
+    this.worker = new Worker(new URL('./fake-hub-worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (e: MessageEvent<string>) => {
+      const t0 = performance.now();
+      const d = JSON.parse(e.data) as RoomDeltaV1;
+      this.decodeMs.push(performance.now() - t0);
+      if (this.decodeMs.length > 10_000) this.decodeMs.splice(0, 5_000);
+      if (d.kind === 'positions') this.frames++;
+      for (const fn of this.deltaFns) fn(d);
+    };
+    this.worker.postMessage({ vehicles: this.opts.vehicles, hz: this.opts.hz, frameMs: this.opts.frameMs, seed: this.opts.seed ?? 1, seq: 0 });
+  }
+
+  stop(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  readonly transport: LiveTransport = {
+    connected: true,
+    subscribe: (room: RoomName): Promise<SubscribeAck> => {
+      const now = Date.now();
+      const ack: SubscribeAck = {
+        ok: true,
+        snapshot: { v: 1, room, seq: 0, at: new Date(now).toISOString(), vehicles: this.fleet.positions(now), feed: [], violations: [], alerts: this.fleet.alerts(), kpis: this.fleet.kpis(now) },
+      };
+      return Promise.resolve(JSON.parse(JSON.stringify(ack)) as SubscribeAck);
+    },
+    unsubscribe: () => undefined,
+    onDelta: (fn) => {
+      this.deltaFns.add(fn);
+      return () => this.deltaFns.delete(fn);
+    },
+    onConnect: () => () => undefined,
+    onDisconnect: () => () => undefined,
+    onFailure: () => () => undefined,
+  };
+}
