@@ -30,8 +30,10 @@ export class ReferenceCache implements OnModuleDestroy {
 
   constructor(private readonly ds: DataSource) {}
 
+  /** Loads now and every `refreshMs`; calling it again only reloads. */
   async start(refreshMs = 30_000): Promise<void> {
     await this.reload();
+    if (this.timer) return;
     this.timer = setInterval(() => void this.reload().catch((e) => this.log.warn(`reload failed: ${String(e)}`)), refreshMs);
     this.timer.unref();
   }

@@ -44,6 +44,8 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   private lastFrame = new Map<RoomName, number>();
   private latest = new Map<string, PositionTuple>();
   private timers: NodeJS.Timeout[] = [];
+  /** Latest positions by room, read from Redis at most once a second however many screens join at once. */
+  private positionIndex: { at: number; byRoom: Promise<Map<RoomName, PositionTuple[]>> } | null = null;
   private ticking = false;
 
   constructor(
@@ -169,23 +171,17 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
 
   /** The room's state now. Call after the socket joined: deltas after `seq` then follow without a gap. */
   async snapshot(room: RoomName): Promise<RoomSnapshotV1> {
-    const [seq, pos, feed] = await Promise.all([
+    const [seq, byRoom, feed] = await Promise.all([
       this.redis.get(this.keys.key('seq', room)),
-      this.redis.hgetall(this.keys.key('pos')),
+      this.positionsByRoom(),
       this.redis.lrange(this.keys.key('feed', room), 0, FEED_KEEP - 1),
     ]);
-    const cutoff = Date.now() - POSITION_TTL_MS;
-    const vehicles: PositionTuple[] = [];
-    for (const v of Object.values(pos)) {
-      const t = JSON.parse(v) as PositionTuple;
-      if (t[5] >= cutoff && this.router.vehicleRooms(t[0]).includes(room)) vehicles.push(t);
-    }
     const snap: RoomSnapshotV1 = {
       v: 1,
       room,
       seq: Number(seq ?? 0),
       at: new Date().toISOString(),
-      vehicles,
+      vehicles: byRoom.get(room) ?? [],
       feed: feed.map((f) => JSON.parse(f) as FeedItemV1),
       violations: [],
       alerts: [],
@@ -193,5 +189,26 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     };
     for (const c of this.contributors.all) await c(room, snap);
     return snap;
+  }
+
+  private positionsByRoom(): Promise<Map<RoomName, PositionTuple[]>> {
+    if (this.positionIndex && Date.now() - this.positionIndex.at < POSITION_PERSIST_MS) return this.positionIndex.byRoom;
+    const byRoom = this.redis.hgetall(this.keys.key('pos')).then((pos) => {
+      const cutoff = Date.now() - POSITION_TTL_MS;
+      const out = new Map<RoomName, PositionTuple[]>();
+      for (const v of Object.values(pos)) {
+        const t = JSON.parse(v) as PositionTuple;
+        if (t[5] < cutoff) continue;
+        for (const room of this.router.vehicleRooms(t[0])) {
+          let list = out.get(room);
+          if (!list) out.set(room, (list = []));
+          list.push(t);
+        }
+      }
+      return out;
+    });
+    this.positionIndex = { at: Date.now(), byRoom };
+    byRoom.catch(() => (this.positionIndex = null));
+    return byRoom;
   }
 }
