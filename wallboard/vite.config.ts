@@ -17,6 +17,8 @@ export default defineConfig(({ mode }) => ({
   plugins: [vue()],
   resolve: {
     alias: { '@kanjian/shared': fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)) },
+    // TypeScript first: a stray compiled .js beside a .ts in shared/src must not shadow the source.
+    extensions: ['.ts', '.mts', '.tsx', '.mjs', '.js', '.jsx', '.json'],
   },
   server: { proxy },
   preview: { proxy },
@@ -27,6 +29,7 @@ export default defineConfig(({ mode }) => ({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.spec.ts'],
+    setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
   },
 }));

@@ -1,26 +1,24 @@
 /**
  * Every REST call the wallboard makes, in one place: a path or a shape that changes on the hub changes here.
- * Answers are validated against the contracts, so a mismatch shows as a clear `contract/mismatch` error on
- * screen instead of an empty chart.
+ * Answers are validated against the shared contracts (`@kanjian/shared`, the schemas the hub answers with),
+ * so a mismatch shows as a clear `contract/mismatch` error on screen instead of an empty chart.
  */
 import {
-  AlertSummarySchema,
-  LoginResponseSchema,
-  NetworkSchema,
-  UserInfoSchema,
-  type RoomName,
-} from '@kanjian/shared';
-import type { HttpClient } from './http-client';
-import {
   AlertListSchema,
+  AlertSummarySchema,
   AppealListSchema,
   AppealSummarySchema,
   ComplaintListSchema,
   KpiListSchema,
   LeaderboardSchema,
+  LoginResponseSchema,
+  NetworkSchema,
+  UserInfoSchema,
   ViolationListSchema,
   WaybillTraceSchema,
-} from './contracts';
+  type RoomName,
+} from '@kanjian/shared';
+import type { HttpClient } from './http-client';
 
 /** The unit a KPI belongs to: the same strings as the room names (`hq`, `region:<id>`, …). */
 export type KpiUnit = RoomName;

@@ -22,6 +22,13 @@ export interface UseEcharts {
   reset(option?: EChartsCoreOption): void;
 }
 
+let defaultRenderer: 'canvas' | 'svg' = 'canvas';
+
+/** Where there is no canvas (component tests in happy-dom), charts render to SVG; the caller registers SVGRenderer. */
+export function setDefaultRenderer(r: 'canvas' | 'svg'): void {
+  defaultRenderer = r;
+}
+
 /**
  * Owns one ECharts instance for one element: init on mount, incremental update, resize on the element's size
  * (kiosk screens switch between 1080p and 4K without a reload), dispose on unmount.
@@ -36,7 +43,7 @@ export function useEcharts(el: Ref<HTMLElement | null>, opts: UseEchartsOptions)
   onMounted(() => {
     const node = el.value;
     if (!node) return;
-    const c = init(node, undefined, { renderer: opts.renderer ?? 'canvas' });
+    const c = init(node, undefined, { renderer: opts.renderer ?? defaultRenderer });
     c.setOption(opts.initial());
     chart.value = c;
     for (const [partial, o] of pending) c.setOption(partial, { ...o, lazyUpdate: true });

@@ -1,4 +1,4 @@
-import type { Floor, Network, Region, Site, Vehicle, Route, Trip } from '@kanjian/shared';
+import type { Floor, Network, Person, Region, Site, Vehicle, Route, Trip } from '@kanjian/shared';
 
 /** Lookups over the reference network, built once per load. */
 export class NetworkIndex {
@@ -7,6 +7,7 @@ export class NetworkIndex {
   readonly floors = new Map<string, Floor>();
   readonly vehicles = new Map<string, Vehicle>();
   readonly routes = new Map<string, Route>();
+  readonly people = new Map<string, Person>();
   /** Trips by vehicle, sorted by scheduled departure. */
   readonly tripsByVehicle = new Map<string, Trip[]>();
   readonly trips = new Map<string, Trip>();
@@ -17,6 +18,7 @@ export class NetworkIndex {
     for (const f of network.floors) this.floors.set(f.id, f);
     for (const v of network.vehicles) this.vehicles.set(v.id, v);
     for (const r of network.routes) this.routes.set(r.id, r);
+    for (const p of network.people) this.people.set(p.id, p);
     for (const t of network.trips) {
       this.trips.set(t.id, t);
       const list = this.tripsByVehicle.get(t.vehicleId) ?? [];
@@ -54,6 +56,12 @@ export class NetworkIndex {
       if (dep <= now) last = t;
     }
     return last ?? list[0];
+  }
+
+  /** A person's name with their id ("黄文晨 P-BJS-0001"), or the id alone when the person is unknown. */
+  personLabel(id: string): string {
+    const p = this.people.get(id);
+    return p ? `${p.name} ${id}` : id;
   }
 
   /** A display name for a unit id (site, floor, region), falling back to the id itself. */

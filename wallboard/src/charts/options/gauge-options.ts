@@ -45,8 +45,9 @@ export function complianceGaugeOption({ value, target, scale }: ComplianceGaugeI
             ].map(([stop, color]) => [stop, `${color}55`]),
           },
         },
-        pointer: { show: value !== null, length: '62%', width: 7 * scale, itemStyle: { color: PALETTE.text } },
-        anchor: { show: value !== null, size: 16 * scale, itemStyle: { color: PALETTE.text } },
+        // No needle: the progress arc shows where the value sits; the number itself is HTML at the centre.
+        pointer: { show: false },
+        anchor: { show: false },
         axisTick: { distance: -22 * scale, length: 6 * scale, lineStyle: { color: PALETTE.ground, width: 1.5 * scale } },
         splitLine: { distance: -22 * scale, length: 22 * scale, lineStyle: { color: PALETTE.ground, width: 3 * scale } },
         axisLabel: { distance: 30 * scale, color: PALETTE.muted, fontSize: 14 * scale, formatter: (v: number) => `${v.toFixed(0)}%` },

@@ -107,7 +107,7 @@ export function hqVehiclesOption(scale: number): EChartsCoreOption {
         coordinateSystem: 'geo',
         large: true,
         largeThreshold: 500,
-        symbolSize: 3 * scale,
+        symbolSize: 4 * scale,
         silent: true,
         animation: false,
         progressive: 0,

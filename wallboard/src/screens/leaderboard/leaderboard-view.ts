@@ -1,5 +1,5 @@
 import type { UserInfo } from '@kanjian/shared';
-import type { LeaderboardEntry } from '../../api/contracts';
+import type { LeaderboardEntry } from '@kanjian/shared';
 import type { NetworkIndex } from '../../network/network-index';
 
 export interface BoardColumns {

@@ -1,5 +1,5 @@
 import type { AlertSummaryV1 } from '@kanjian/shared';
-import type { ComplaintSummary } from '../../api/contracts';
+import type { ComplaintSummary } from '@kanjian/shared';
 
 const STATUS_RANK: Record<AlertSummaryV1['status'], number> = { open: 0, acknowledged: 1, resolved: 2 };
 const LEVEL_RANK: Record<AlertSummaryV1['level'], number> = { floor: 0, site: 1, region: 2, hq: 3 };

@@ -1,5 +1,5 @@
 import type { ViolationSummaryV1 } from '@kanjian/shared';
-import type { StageName, TraceRecord, WaybillTrace } from '../../api/contracts';
+import type { StageName, TraceRecord, WaybillTrace } from '@kanjian/shared';
 
 export const STAGES: readonly StageName[] = ['pickup', 'transport', 'sorting', 'delivery', 'aftersales'];
 
