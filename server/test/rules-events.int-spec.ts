@@ -299,7 +299,7 @@ describe('rules on single events', () => {
 
   describe('alerts lifecycle and notifications', () => {
     let server: Server;
-    let received: { body: Record<string, unknown>; signature: string | undefined }[] = [];
+    const received: { body: Record<string, unknown>; signature: string | undefined }[] = [];
     let failing = 0;
     let hookUrl: string;
 

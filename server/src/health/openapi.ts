@@ -9,6 +9,7 @@ import {
   UserInfoSchema,
 } from '@kanjian/shared';
 import { z } from 'zod';
+import { RULES_OPENAPI_PATHS } from '../rules/rules.openapi';
 
 const ErrorSchema = z.object({ code: z.string(), message: z.string(), details: z.unknown().optional(), correlationId: z.string() });
 
@@ -56,6 +57,7 @@ export function buildOpenApi(version: string, extra: OpenApiPaths = {}) {
       '/api/v1/evidence/{name}': { get: { summary: 'An evidence file', security: bearer, responses: { '200': { description: 'the file' }, ...errors(401, 404) } } },
       '/api/health': { get: { summary: 'Health of the hub and its dependencies', responses: { '200': { description: 'ok', content: json(HealthSchema) }, '503': { description: 'down', content: json(HealthSchema) } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
+      ...RULES_OPENAPI_PATHS,
       ...extra,
     },
   };

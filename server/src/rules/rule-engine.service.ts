@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { EventOf, IngestEvent, RoomName, VehiclePosition } from '@kanjian/shared';
+import type { EventOf, RoomName, VehiclePosition } from '@kanjian/shared';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service';
@@ -43,6 +43,21 @@ interface RunState {
   last: number;
 }
 
+interface VehState {
+  gen: number;
+  refGen: number;
+  coldProfile: string;
+  homeSiteId: string;
+  t5Out: ((tempC: number) => boolean) | null;
+  t5Ms: number;
+  t3Speed: number;
+  t3Ms: number;
+  t6EveryMs: number;
+  t5: RunState;
+  t3: RunState;
+  lastEta: number;
+}
+
 /**
  * The rules' streaming stage. The ingest writer hands it every newly stored event after commit; positions are
  * judged in process (cheap per-vehicle state: last seen, run starts for T3/T5, an ETA every minute for T6) and
@@ -57,12 +72,12 @@ export class RuleEngine {
   private idleWaiters: (() => void)[] = [];
   private seenVehicle = new Map<string, number>();
   private seenCamera = new Map<string, number>();
-  private runs = new Map<string, RunState>();
+  private vehicles = new Map<string, VehState>();
   private scheduled = new Set<string>();
-  private lastEta = new Map<string, number>();
   /** Vehicle → its trip in progress (departed, not arrived). */
   private inTransit = new Map<string, { tripId: string; departedMs: number }>();
   private silent = new Set<string>();
+  private silentVehicles = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
   readonly th: Th;
 
@@ -507,17 +522,22 @@ export class RuleEngine {
 
   private async backOnline(ruleId: 'S4' | 'T2', kind: 'camera' | 'vehicle', id: string) {
     const removed = await this.redis.srem(this.keys.key('rules', 'silent', kind), id);
-    this.silent.delete(`${kind}:${id}`);
+    if (kind === 'vehicle') this.silentVehicles.delete(id);
+    else this.silent.delete(`${kind}:${id}`);
     if (removed) await this.alerts.resolveSubject(ruleId, kind, id, 'reporting again');
   }
 
   /** The silence sweep tells which devices it alerted on, so their next report resolves the alert. */
   markSilent(kind: 'camera' | 'vehicle', ids: string[]) {
-    for (const id of ids) this.silent.add(`${kind}:${id}`);
+    for (const id of ids) {
+      if (kind === 'vehicle') this.silentVehicles.add(id);
+      else this.silent.add(`${kind}:${id}`);
+    }
   }
 
   setSilent(kind: 'camera' | 'vehicle', ids: string[]) {
-    for (const k of [...this.silent]) if (k.startsWith(`${kind}:`)) this.silent.delete(k);
+    if (kind === 'vehicle') this.silentVehicles.clear();
+    else for (const k of [...this.silent]) if (k.startsWith(`${kind}:`)) this.silent.delete(k);
     this.markSilent(kind, ids);
   }
 
@@ -550,25 +570,52 @@ export class RuleEngine {
     }
   }
 
+  /** Per-vehicle thresholds and run state, re-resolved only when the overrides change (20,000 positions/s). */
+  private vehState(vehicleId: string): VehState | null {
+    let st = this.vehicles.get(vehicleId);
+    if (st && st.gen === this.thresholds.generation && st.refGen === this.ref.generation) return st;
+    const v = this.ref.vehicles.get(vehicleId);
+    if (!v) return null;
+    const where = { siteId: v.homeSiteId };
+    const t5 = (k: string) => this.th('T5', k, where);
+    const next: VehState = {
+      gen: this.thresholds.generation,
+      refGen: this.ref.generation,
+      coldProfile: v.coldProfile,
+      homeSiteId: v.homeSiteId,
+      t5Out: v.coldProfile === 'none' ? null : (temp: number) => outOfRange(temp, v.coldProfile, t5),
+      t5Ms: this.th('T5', 'minutes', where) * 60_000,
+      t3Speed: this.th('T3', 'speedKmh', where),
+      t3Ms: this.th('T3', 'minutes', where) * 60_000,
+      t6EveryMs: this.th('T6', 'everySeconds', where) * 1000,
+      t5: st?.t5 ?? { start: null, last: 0 },
+      t3: st?.t3 ?? { start: null, last: 0 },
+      lastEta: st?.lastEta ?? 0,
+    };
+    this.vehicles.set(vehicleId, next);
+    st = next;
+    return st;
+  }
+
   private onPositions(ps: VehiclePosition[]) {
     const now = Date.now();
     for (const p of ps) {
       const at = Date.parse(p.at);
       this.seen(this.seenVehicle, p.vehicleId, at);
-      if (this.silent.has(`vehicle:${p.vehicleId}`) && at > now - 60_000) {
-        this.silent.delete(`vehicle:${p.vehicleId}`);
+      if (this.silentVehicles.has(p.vehicleId) && at > now - 60_000) {
+        this.silentVehicles.delete(p.vehicleId);
         void this.backOnline('T2', 'vehicle', p.vehicleId).catch((e) => this.log.warn(`T2 resolve failed: ${String(e)}`));
       }
-      const v = this.ref.vehicles.get(p.vehicleId);
-      if (!v) continue;
-      const where = { siteId: v.homeSiteId };
-      if (v.coldProfile !== 'none' && p.tempC !== undefined) {
-        const out = outOfRange(p.tempC, v.coldProfile, (k) => this.th('T5', k, where));
-        this.runStep('T5', p.vehicleId, at, out, this.th('T5', 'minutes', where) * 60_000, now);
+      const st = this.vehState(p.vehicleId);
+      if (!st) continue;
+      if (st.t5Out && p.tempC !== undefined) this.runStep('T5', p.vehicleId, st.t5, at, st.t5Out(p.tempC), st.t5Ms, now);
+      // The geofence is only looked up for slow readings: a moving truck is not stopped anywhere.
+      const slow = p.speedKmh < st.t3Speed;
+      this.runStep('T3', p.vehicleId, st.t3, at, slow && !this.ref.insideAnySite(p.lat, p.lon), st.t3Ms, now);
+      if (at - st.lastEta >= st.t6EveryMs && (p.tripId || this.inTransit.has(p.vehicleId))) {
+        st.lastEta = at;
+        this.eta(p, at, now);
       }
-      const slow = p.speedKmh < this.th('T3', 'speedKmh', where);
-      this.runStep('T3', p.vehicleId, at, slow && !this.ref.insideAnySite(p.lat, p.lon), this.th('T3', 'minutes', where) * 60_000, now);
-      this.eta(p, at, now);
     }
   }
 
@@ -577,10 +624,7 @@ export class RuleEngine {
    * that looks at the stored track itself (so restarts and several hub instances give the same verdict). A
    * reading older than the vehicle's latest (a back-fill) schedules a check of its own stretch of track.
    */
-  private runStep(rule: 'T3' | 'T5', vehicleId: string, at: number, cond: boolean, durMs: number, now: number) {
-    const k = `${rule}:${vehicleId}`;
-    let st = this.runs.get(k);
-    if (!st) this.runs.set(k, (st = { start: null, last: 0 }));
+  private runStep(rule: 'T3' | 'T5', vehicleId: string, st: RunState, at: number, cond: boolean, durMs: number, now: number) {
     if (at < st.last) {
       if (cond) this.scheduleRunCheck(rule, vehicleId, Math.floor(at / durMs) * durMs - durMs, Math.floor(at / durMs) * durMs + 2 * durMs, now, `b${Math.floor(at / durMs)}`);
       return;
@@ -614,10 +658,6 @@ export class RuleEngine {
     const transit = this.inTransit.get(p.vehicleId);
     const tripId = p.tripId ?? transit?.tripId;
     if (!tripId) return;
-    const v = this.ref.vehicles.get(p.vehicleId)!;
-    const every = this.th('T6', 'everySeconds', { siteId: v.homeSiteId }) * 1000;
-    if (at - (this.lastEta.get(p.vehicleId) ?? 0) < every) return;
-    this.lastEta.set(p.vehicleId, at);
     const trip = this.ref.trips.get(tripId);
     const route = trip ? this.ref.routes.get(trip.routeId) : undefined;
     if (!trip || !route || route.path.pts.length < 2) return;

@@ -70,6 +70,8 @@ export class RulesReference implements OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private loading: Promise<void> | null = null;
   private loadedAt = 0;
+  /** Moves on every reload, so caches built from the reference know to refresh. */
+  generation = 0;
 
   constructor(private readonly ds: DataSource) {}
 
@@ -147,6 +149,7 @@ export class RulesReference implements OnModuleDestroy {
     this.siteManager = new Map();
     for (const p of this.people.values()) if (p.role === 'site_manager' && p.siteId && !this.siteManager.has(p.siteId)) this.siteManager.set(p.siteId, p.id);
     this.loadedAt = Date.now();
+    this.generation++;
   }
 
   /** A trip by id; trips outside the ±3-day window are fetched on demand. */

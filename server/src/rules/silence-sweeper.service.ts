@@ -137,10 +137,10 @@ export class SilenceSweeper {
     const rows: { id: string; vehicle_id: string; scheduled_departure: Date; origin_site_id: string }[] = await this.ds.query(
       `SELECT t.id, t.vehicle_id, t.scheduled_departure, r.origin_site_id FROM trips t JOIN routes r ON r.id = t.route_id
         LEFT JOIN trip_progress p ON p.trip_id = t.id
-        WHERE t.scheduled_departure > now() - interval '12 hours' AND t.scheduled_departure < now() - make_interval(secs => $1::float8 * 60)
+        WHERE t.scheduled_departure > now() - interval '6 hours' AND t.scheduled_departure < now() - make_interval(secs => $1::float8 * 60)
           AND p.departed_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.rule_id = 'T1' AND a.subject_kind = 'trip' AND a.subject_id = t.id)
-        ORDER BY t.scheduled_departure LIMIT 500`,
+        ORDER BY t.scheduled_departure LIMIT 200`,
       [minLate],
     );
     const now = Date.now();

@@ -23,6 +23,8 @@ export class ThresholdsService implements OnModuleDestroy {
   private readonly log = new Logger(ThresholdsService.name);
   private overrides = new Map<string, number>();
   private version = -1;
+  /** Moves whenever the overrides are re-read: hot paths cache thresholds and re-resolve when it changes. */
+  generation = 0;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -48,6 +50,7 @@ export class ThresholdsService implements OnModuleDestroy {
     const rows = await this.repo.all();
     this.overrides = new Map(rows.map((r) => [`${r.scope_kind}:${r.scope_id}:${r.rule_id}:${r.key}`, r.value]));
     this.version = v;
+    this.generation++;
   }
 
   get(ruleId: ThresholdRuleId, key: string, where: Where = {}): number {
