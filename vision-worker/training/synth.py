@@ -749,12 +749,12 @@ def boxes_from_ids(sc, ids, min_px=12):
     return out
 
 
-def write_clip(seed, out_dir, W=640, H=640, fps=25.0, duration=8.0):
+def write_clip(seed, out_dir, W=640, H=640, fps=25.0, duration=8.0, crf=21):
     sc = build_scene(seed, W, H, fps, duration)
     os.makedirs(out_dir, exist_ok=True)
     ff = subprocess.Popen(['ffmpeg', '-hide_banner', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'bgr24',
                            '-s', f'{W}x{H}', '-r', str(fps), '-i', 'pipe:0', '-c:v', 'libx264', '-preset', 'veryfast',
-                           '-crf', '21', '-pix_fmt', 'yuv420p', os.path.join(out_dir, 'video.mp4')], stdin=subprocess.PIPE)
+                           '-crf', str(crf), '-pix_fmt', 'yuv420p', os.path.join(out_dir, 'video.mp4')], stdin=subprocess.PIPE)
     simulate(sc, lambda fi, img, ids: ff.stdin.write(img.tobytes()))
     ff.stdin.close()
     if ff.wait() != 0:

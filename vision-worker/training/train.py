@@ -167,21 +167,34 @@ def batch(jpgs, boxes, idx, S, rng, augment):
     return torch.tensor(np.stack(imgs), dtype=torch.float32), torch.stack(cls_ts), torch.stack(box_ts)
 
 
-def loss_fn(net, x, cls_t, box_t):
+def quality_focal(logits, target, beta=2.0):
+    """Quality focal loss: the class score learns the IoU of its box, so NMS keeps the best-placed box."""
+    p = torch.sigmoid(logits)
+    ce = F.binary_cross_entropy_with_logits(logits, target, reduction='none')
+    return (ce * (target - p).abs().pow(beta)).sum()
+
+
+def loss_fn(net, x, cls_t, box_t, iou_targets=False):
     box_raw, cls_raw = net(x)
     n, _, gh, gw = cls_raw.shape
     gx, gy = grid(gh, gw)
     pos = cls_t.sum(1) > 0  # n,gh,gw
     npos = max(1.0, float(pos.sum()))
-    l_cls = focal(cls_raw, cls_t) / npos
     if pos.any():
         pred = decode_ltrb(box_raw, gx, gy)  # n,4,gh,gw
         p = pred.permute(0, 2, 3, 1)[pos]
         t = box_t.permute(0, 2, 3, 1)[pos]
-        g, _ = giou(p, t)
+        g, iou = giou(p, t)
         l_box = (1 - g).mean()
     else:
         l_box = torch.zeros(())
+    if iou_targets and pos.any():
+        soft = cls_t.clone().permute(0, 2, 3, 1)
+        q = soft[pos]
+        soft[pos] = q * iou.detach().clamp(min=0.05).unsqueeze(1)
+        l_cls = quality_focal(cls_raw, soft.permute(0, 3, 1, 2)) / npos
+    else:
+        l_cls = focal(cls_raw, cls_t) / npos
     return l_cls + 2.0 * l_box, float(l_cls), float(l_box)
 
 
@@ -252,6 +265,7 @@ def main():
     ap.add_argument('--batch', type=int, default=24)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--resume')
+    ap.add_argument('--iou-targets', action='store_true', help='quality focal loss: scores learn box IoU')
     a = ap.parse_args()
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
@@ -281,7 +295,7 @@ def main():
             for g in opt.param_groups:
                 g['lr'] = lr
             x, ct, bt = batch(jpgs, boxes, perm[k * a.batch:(k + 1) * a.batch], a.size, rng, True)
-            loss, lc, lb = loss_fn(net, x, ct, bt)
+            loss, lc, lb = loss_fn(net, x, ct, bt, a.iou_targets)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -322,7 +336,8 @@ def main():
         'names': NAMES,
         'dataset': {'file': a.data.split('/')[-1], 'frames': len(jpgs), 'train_frames': len(train), 'val_frames': len(val),
                     'seed_range': [int(seeds.min()), int(seeds.max())], 'val_seeds': sorted(int(s) for s in val_seeds)},
-        'training': {'optimizer': 'AdamW', 'lr': a.lr, 'batch': a.batch, 'steps': step, 'epochs': epoch, 'seconds': round(train_seconds),
+        'resumed_from': a.resume.split('/')[-1] if a.resume else None,
+        'training': {'iou_targets': a.iou_targets, 'optimizer': 'AdamW', 'lr': a.lr, 'batch': a.batch, 'steps': step, 'epochs': epoch, 'seconds': round(train_seconds),
                      'threads': torch.get_num_threads(), 'torch': torch.__version__, 'loss': 'focal (cls) + 2 x GIoU (box), centre sampling r=2.5'},
         'validation_iou50_conf0.3': metrics,
         'history': history,

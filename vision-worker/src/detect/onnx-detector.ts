@@ -71,7 +71,7 @@ export class OnnxDetector implements FrameDetector {
       const missing = o.keepClassNames.filter((n) => !names.includes(n));
       if (missing.length) throw new Error(`${o.modelPath}: the model has no class ${missing.map((m) => JSON.stringify(m)).join(', ')} (it has ${names.join(', ')})`);
     }
-    return new OnnxDetector(session, names, size, o.confThreshold ?? 0.3, o.iouThreshold ?? 0.5, keep);
+    return new OnnxDetector(session, names, size, o.confThreshold ?? 0.3, o.iouThreshold ?? 0.45, keep);
   }
 
   async detect(frame: Frame): Promise<Detection[]> {
@@ -94,6 +94,7 @@ export class OnnxDetector implements FrameDetector {
       frameWidth: frame.width,
       frameHeight: frame.height,
       keepClasses: this.keep,
+      containThreshold: 0.8,
     });
   }
 

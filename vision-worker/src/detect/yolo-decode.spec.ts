@@ -54,6 +54,19 @@ describe('decodeYolo', () => {
     ]);
   });
 
+  it('optionally suppresses a duplicate nested inside a better box of its class', () => {
+    const { data, dims } = tensor(
+      [
+        [100, 100, 60, 60, 0.9, 0],
+        [104, 104, 30, 30, 0.6, 0],
+        [100, 100, 30, 30, 0, 0.8],
+      ],
+      2,
+    );
+    expect(decodeYolo(data, dims, base)).toHaveLength(3);
+    expect(decodeYolo(data, dims, { ...base, containThreshold: 0.8 }).map((d) => d.score)).toEqual([expect.closeTo(0.9, 5), expect.closeTo(0.8, 5)]);
+  });
+
   it('reads the transposed [1, anchors, 4+nc] layout the same way', () => {
     const rows = [
       [100, 100, 20, 40, 0.9, 0.1],

@@ -37,6 +37,8 @@ export interface DecodeOptions {
   maxDetections?: number;
   /** Only these class ids are kept (the rest of a COCO model's classes are noise here). */
   keepClasses?: ReadonlySet<number>;
+  /** Also suppress a box of the same class lying this much (intersection / smaller area) inside a better one. */
+  containThreshold?: number;
 }
 
 export class ModelOutputError extends Error {}
@@ -81,7 +83,7 @@ export function decodeYolo(data: ArrayLike<number>, dims: readonly number[], o: 
     if (x2 - x1 < 1 || y2 - y1 < 1) continue;
     cand.push({ classId: best, score: bestScore, box: [x1, y1, x2, y2] });
   }
-  return nms(cand, o.iouThreshold, o.maxDetections ?? 300);
+  return nms(cand, o.iouThreshold, o.maxDetections ?? 300, o.containThreshold);
 }
 
 const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
@@ -95,14 +97,22 @@ export function iou(a: Box, b: Box): number {
 }
 
 /** Greedy non-maximum suppression within each class. */
-export function nms(dets: Detection[], iouThreshold: number, max: number): Detection[] {
+export function nms(dets: Detection[], iouThreshold: number, max: number, containThreshold = 1.01): Detection[] {
   const sorted = [...dets].sort((p, q) => q.score - p.score);
   const kept: Detection[] = [];
   for (const d of sorted) {
     if (kept.length >= max) break;
-    if (kept.every((k) => k.classId !== d.classId || iou(k.box, d.box) < iouThreshold)) kept.push(d);
+    if (kept.every((k) => k.classId !== d.classId || (iou(k.box, d.box) < iouThreshold && containment(k.box, d.box) < containThreshold))) kept.push(d);
   }
   return kept;
+}
+
+/** Intersection over the smaller box's area: 1 when one box lies inside the other. */
+export function containment(a: Box, b: Box): number {
+  const iw = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const ih = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (iw <= 0 || ih <= 0) return 0;
+  return (iw * ih) / Math.min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]));
 }
 
 /**

@@ -3,6 +3,8 @@ import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid,
 
 const PRE_STILL = 3;
 const MAX_SLIDE_S = 2.5;
+/** Faster than any foot: a track that jumped between parcels. */
+const MAX_KICK_SPEED = 1000;
 
 /**
  * Rule S2. A kick is a parcel resting on the floor that a foot reaches and that then shoots along the floor:
@@ -50,6 +52,11 @@ export class KickJudge {
     this.consumed.delete(trackId);
   }
 
+  /** Another judgement explained this track up to `frame` (a throw): nothing before it is a kick. */
+  consumeUntil(trackId: string, frame: number) {
+    this.consumed.set(trackId, Math.max(frame, this.consumed.get(trackId) ?? -1));
+  }
+
   private verdict(parcel: Track, obs: readonly TrackPoint[], onset: number, persons: readonly Track[]): Judgement | null {
     const { camera, settings, zones } = this.ctx;
     const rest = obs[onset - 1];
@@ -63,7 +70,15 @@ export class KickJudge {
     }
     let end = obs.length - 1;
     const disp = Math.hypot(floor[end][0] - floor[onset - 1][0], floor[end][1] - floor[onset - 1][1]);
-    if (peak < settings.kickMinSpeedCmS || disp < settings.kickMinDisplacementCm) return null;
+    if (peak < settings.kickMinSpeedCmS || peak > MAX_KICK_SPEED || disp < settings.kickMinDisplacementCm) return null;
+    // a slide, not a jump: several moving observations in a consistent direction (a track that jumped to
+    // another parcel moves once and stops)
+    const moving = obs.slice(onset, onset + 4).filter((o, k) => imageSpeeds([obs[onset + k - 1], o])[1] >= stillThreshold(o.box)).length;
+    if (moving < 3 || onset + 3 >= obs.length) return null;
+    const d1 = [floor[onset][0] - floor[onset - 1][0], floor[onset][1] - floor[onset - 1][1]];
+    const d3 = [floor[onset + 3][0] - floor[onset - 1][0], floor[onset + 3][1] - floor[onset - 1][1]];
+    const cos = (d1[0] * d3[0] + d1[1] * d3[1]) / (Math.hypot(d1[0], d1[1]) * Math.hypot(d3[0], d3[1]) + 1e-9);
+    if (cos < 0.5) return null;
     // the foot: the bottom of a person's box, on the floor, next to the resting parcel at the contact
     let who: { track: Track; box: TrackPoint['box']; dist: number } | undefined;
     for (const p of persons) {
@@ -71,9 +86,10 @@ export class KickJudge {
       if (!ph) continue;
       const [fx, fy] = camera.imageToPlane(bottomCentre(ph.box));
       const dist = Math.hypot(fx - floor[onset - 1][0], fy - floor[onset - 1][1]);
-      const band = ph.box[3] - 0.3 * (ph.box[3] - ph.box[1]);
-      const footLevel = rest.box[3] >= band - 4 && contains(expand(ph.box, 0.1), [centre(rest.box)[0], Math.min(rest.box[3], ph.box[3])]);
-      if ((dist <= settings.footReachCm || footLevel) && (!who || dist < who.dist)) who = { track: p, box: ph.box, dist };
+      // at the feet, not in the hands: a parcel held still and then thrown also "starts moving next to a person"
+      const ph0 = personAt(p, rest.frame, 3) ?? ph;
+      const footLevel = centre(rest.box)[1] >= ph0.box[1] + 0.6 * (ph0.box[3] - ph0.box[1]);
+      if (dist <= settings.footReachCm && footLevel && (!who || dist < who.dist)) who = { track: p, box: ph.box, dist };
     }
     if (!who) return null;
     // the parcel must leave the person; carried parcels stay inside their box
@@ -84,7 +100,7 @@ export class KickJudge {
     }
     if (!separated) return null;
     while (end > onset && obs[end].t - obs[onset].t > MAX_SLIDE_S) end--;
-    const confidence = sigmoid((peak - settings.kickMinSpeedCmS) / 40) * (who.dist <= settings.footReachCm ? 1 : 0.8);
+    const confidence = sigmoid((peak - settings.kickMinSpeedCmS) / 40) * (1 - 0.3 * (who.dist / settings.footReachCm));
     return {
       kind: 'kick',
       confidence: Math.round(confidence * 1000) / 1000,

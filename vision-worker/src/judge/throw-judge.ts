@@ -51,6 +51,10 @@ export class ThrowJudge {
     this.consumed.delete(trackId);
   }
 
+  consumeUntil(trackId: string, frame: number) {
+    this.consumed.set(trackId, Math.max(frame, this.consumed.get(trackId) ?? -1));
+  }
+
   private findFlight(obs: readonly TrackPoint[], still: readonly boolean[]): Flight | null {
     const cam = this.ctx.camera;
     // the moving run, with one still point on each side

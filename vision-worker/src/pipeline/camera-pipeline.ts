@@ -93,18 +93,30 @@ export class CameraPipeline {
         this.stats.parcels++;
       }
       if (tr.lastFrame !== frame) continue;
-      const j = this.throwJudge.judge(tr, persons, false) ?? this.kickJudge.judge(tr, persons, false);
+      const j = this.judgeTrack(tr, persons, false);
       if (j) out.push(j);
     }
     for (const tr of ended) {
       if (tr.classId !== this.parcelId) continue;
-      const j = this.throwJudge.judge(tr, persons, true) ?? this.kickJudge.judge(tr, persons, true);
+      const j = this.judgeTrack(tr, persons, true);
       if (j) out.push(j);
       this.throwJudge.forget(tr.id);
       this.kickJudge.forget(tr.id);
       this.counted.delete(tr.id);
     }
     return out;
+  }
+
+  /** One motion is one judgement: a throw's flight is not also judged as a kick, nor a kick's slide as a throw. */
+  private judgeTrack(tr: Track, persons: Track[], ended: boolean): Judgement | null {
+    const t = this.throwJudge.judge(tr, persons, ended);
+    if (t) {
+      this.kickJudge.consumeUntil(tr.id, t.endFrame);
+      return t;
+    }
+    const k = this.kickJudge.judge(tr, persons, ended);
+    if (k) this.throwJudge.consumeUntil(tr.id, k.endFrame);
+    return k;
   }
 
   private hasMovingTracks(): boolean {
