@@ -18,14 +18,16 @@ import { decodePlatformAck, decodeRegisterAck, encodeAuthenticate, encodeLocatio
  * acknowledges a report only after the hub (its own process, fresh database) has stored it, so the time from
  * writing a frame to reading its 0x8001 is the frame→stored latency. After a warm-up, positions/s and latency
  * percentiles are taken over a fixed window; the run is bounded by a hard deadline.
- * Options (env): KJ_BENCH_TERMINALS, KJ_BENCH_WARMUP_S, KJ_BENCH_MEASURE_S, KJ_BENCH_DEADLINE_S, and
+ * Options (env): KJ_BENCH_TERMINALS, KJ_BENCH_WARMUP_S, KJ_BENCH_MEASURE_S, KJ_BENCH_DEADLINE_S, KJ_BENCH_RULES=on|off, and
  * KJ_BENCH_GATEWAY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway); the gateway's
  * own KJ_JT808_* variables pass through.
  */
 const TERMINALS = Number(process.env.KJ_BENCH_TERMINALS ?? 5000);
-const WARMUP_S = Number(process.env.KJ_BENCH_WARMUP_S ?? 10);
+const WARMUP_S = Number(process.env.KJ_BENCH_WARMUP_S ?? 20);
 const MEASURE_S = Number(process.env.KJ_BENCH_MEASURE_S ?? 30);
 const DEADLINE_S = Number(process.env.KJ_BENCH_DEADLINE_S ?? 300);
+/** The hub's rule engine, on by default as deployed; `off` isolates the ingest path. */
+const HUB_RULES = process.env.KJ_BENCH_RULES === 'off' ? 'off' : 'on';
 const PG_ADMIN = process.env.KJ_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.KJ_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
 const DIST = resolve(__dirname, '..');
@@ -200,6 +202,7 @@ async function main() {
       KJ_JWT_SECRET: `bench-secret-${suffix}-0000`,
       KJ_EVIDENCE_DIR: evidence,
       KJ_LOG_LEVEL: 'warn',
+      KJ_RULES_ENABLED: String(HUB_RULES === 'on'),
     };
     // 300 vehicles per unit of scale, about 70 % with a terminal.
     const scale = Math.min(100, Math.ceil((TERMINALS / 0.7 / 300) * 1.05 * 10) / 10);
@@ -316,11 +319,13 @@ async function main() {
       gateway_cpu_pct: Math.round(gwCpu),
       hub_cpu_pct: Math.round(hubCpu),
       client_cpu_pct: Math.round(clientCpu),
+      hub_rules: HUB_RULES,
       warmup_s: WARMUP_S,
       measure_s: Math.round(elapsedS * 10) / 10,
       method: 'frame written by the terminal → 0x8001 read by the terminal; the gateway sends it after the hub stored the events',
       gateway_frames_rejected: Number(/kanjian_jt808_frames_rejected_total\S* (\d+)/.exec(metrics)?.[1] ?? 0),
       gateway_store_latency_p99_ms_le: histogramQuantile(metrics, 'kanjian_jt808_store_latency_ms', 0.99),
+      gateway_hub_request_p99_ms_le: histogramQuantile(metrics, 'kanjian_jt808_hub_request_ms', 0.99),
       hub_flush_p99_ms_le: (histogramQuantile(hubMetrics, 'kj_ingest_flush_seconds', 0.99) ?? NaN) * 1000,
       client_loop_delay_p99_ms: Math.round(loop.percentile(99) / 1e5) / 10,
       load_avg_1m: Math.round(loadavg()[0] * 100) / 100,

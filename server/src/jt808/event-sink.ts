@@ -55,7 +55,7 @@ export interface BatchingOptions {
   retryMaxMs: number;
 }
 
-export const DEFAULT_BATCHING: BatchingOptions = { capacity: 50_000, batchMax: 1_000, flushMs: 50, maxInFlight: 2, retryMinMs: 100, retryMaxMs: 5_000 };
+export const DEFAULT_BATCHING: BatchingOptions = { capacity: 50_000, batchMax: 2_000, flushMs: 50, maxInFlight: 4, retryMinMs: 100, retryMaxMs: 5_000 };
 
 export interface SinkStats {
   stored: number;
@@ -82,7 +82,7 @@ interface Item {
 export interface SinkObserver {
   onRetry?(reason: string, attempt: number): void;
   onRejected?(event: IngestEvent, message: string): void;
-  onRequest?(outcome: 'answered' | 'retry' | 'refused'): void;
+  onRequest?(outcome: 'answered' | 'retry' | 'refused', ms: number, events: number): void;
 }
 
 /**
@@ -186,13 +186,14 @@ export class BatchingEventSink implements EventSink {
     let attempt = 0;
     for (;;) {
       let res: TransportResult;
+      const started = performance.now();
       try {
         res = await this.transport.send(batch.map((i) => i.event));
       } catch (e) {
         res = { kind: 'retry', reason: (e as Error).message };
       }
       this.stats.requests++;
-      this.observer.onRequest?.(res.kind);
+      this.observer.onRequest?.(res.kind, performance.now() - started, batch.length);
       if (res.kind === 'answered') {
         this.stats.lastSuccessAt = Date.now();
         this.stats.duplicates += res.duplicates;

@@ -46,7 +46,10 @@ export async function startJt808App(config: Readonly<Jt808Config>, logger: Logge
   const transport = new HubIngestTransport({ hubUrl: config.hubUrl, token: config.token, requestTimeoutMs: config.requestTimeoutMs });
   let lastRetryLog = 0;
   const sink = new BatchingEventSink(transport, config.batching, {
-    onRequest: (outcome) => metrics.inc('sink_requests_total', { outcome }),
+    onRequest: (outcome, ms) => {
+      metrics.inc('sink_requests_total', { outcome });
+      metrics.hubRequest.observe(ms);
+    },
     onRetry: (reason, attempt) => {
       const now = Date.now();
       if (attempt === 1 || now - lastRetryLog > 5_000) {

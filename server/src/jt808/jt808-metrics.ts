@@ -28,6 +28,7 @@ const HELP: Record<string, string> = {
   sink_waiting: 'Callers waiting for room in the sink queue',
   directory_terminals: 'Terminal phones mapped to vehicles',
   store_latency_ms: 'Milliseconds from an accepted frame to the hub storing its events',
+  hub_request_ms: 'Milliseconds of one delivery request to the hub (any outcome)',
 };
 
 export class Histogram {
@@ -72,6 +73,7 @@ export class Jt808Metrics {
   private readonly counters = new Map<string, number>();
   private readonly gauges = new Map<string, () => number>();
   readonly storeLatency = new Histogram([5, 10, 25, 50, 75, 100, 150, 250, 500, 1000, 2500, 5000, 10_000, 30_000]);
+  readonly hubRequest = new Histogram([5, 10, 25, 50, 75, 100, 150, 250, 500, 1000, 2500, 5000, 10_000, 30_000]);
 
   constructor(private readonly prefix = 'kanjian_jt808_') {}
 
@@ -116,15 +118,19 @@ export class Jt808Metrics {
     for (const [name, read] of this.gauges) {
       lines.push(`# HELP ${this.prefix}${name} ${HELP[name] ?? name}`, `# TYPE ${this.prefix}${name} gauge`, `${this.prefix}${name} ${read()}`);
     }
-    const h = this.storeLatency;
-    const hn = `${this.prefix}store_latency_ms`;
-    lines.push(`# HELP ${hn} ${HELP.store_latency_ms}`, `# TYPE ${hn} histogram`);
-    let acc = 0;
-    h.buckets.forEach((b, i) => {
-      acc += h.counts[i];
-      lines.push(`${hn}_bucket{le="${b}"} ${acc}`);
-    });
-    lines.push(`${hn}_bucket{le="+Inf"} ${h.count}`, `${hn}_sum ${h.sum}`, `${hn}_count ${h.count}`);
+    for (const [name, h] of [
+      ['store_latency_ms', this.storeLatency],
+      ['hub_request_ms', this.hubRequest],
+    ] as const) {
+      const hn = `${this.prefix}${name}`;
+      lines.push(`# HELP ${hn} ${HELP[name]}`, `# TYPE ${hn} histogram`);
+      let acc = 0;
+      h.buckets.forEach((b, i) => {
+        acc += h.counts[i];
+        lines.push(`${hn}_bucket{le="${b}"} ${acc}`);
+      });
+      lines.push(`${hn}_bucket{le="+Inf"} ${h.count}`, `${hn}_sum ${h.sum}`, `${hn}_count ${h.count}`);
+    }
     return lines.join('\n') + '\n';
   }
 }
