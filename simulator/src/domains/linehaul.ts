@@ -1,0 +1,444 @@
+import { RULES, type Trip, type Vehicle } from '@kanjian/shared';
+import { eventId } from '../core/ids';
+import { hashKey, Rand, unitAt } from '../core/random';
+import { addDays, dayOf, dayStart, HOUR, isoUtc8, MINUTE, SECOND } from '../core/time';
+import { RATES } from '../model/calibration';
+import type { NetworkIndex, RouteGeometry } from '../model/network-index';
+import type { Domain, OutEventOf, Sink, TruthEntry } from '../engine/types';
+
+/** Builtins bound once: Jest's vm context makes every global lookup slow in hot loops (jestjs/jest#5163). */
+const M = Math;
+
+export type TripAnomaly = 'none' | 'late_small' | 'late_big' | 'jam' | 'breakdown' | 'tyre_blowout';
+
+/** Cargo ranges the rules judge (DOMAIN.md cold chain): chilled 0–8 °C, frozen ≤ −18 °C, pharma 2–8 °C. */
+export const COLD_RANGES = {
+  chilled: { min: 0, max: 8 },
+  frozen: { min: -Infinity, max: -18 },
+  pharma: { min: 2, max: 8 },
+} as const;
+type ColdProfile = keyof typeof COLD_RANGES;
+
+interface Segment {
+  t0: number;
+  t1: number;
+  d0: number;
+  /** km per ms */
+  v: number;
+  kmh: number;
+  kind: 'urban' | 'cruise' | 'slow' | 'stop' | 'jam' | 'breakdown';
+}
+
+interface ColdPlan {
+  profile: ColdProfile;
+  base: number;
+  amp: number;
+  periodMs: number;
+  phase: number;
+  humidity: number;
+  excursion?: { from: number; peakAt: number; holdTo: number; to: number; peak: number; outFrom: number; outTo: number };
+}
+
+export interface TripPlan {
+  trip: Trip;
+  geo: RouteGeometry;
+  vehicle: Vehicle;
+  schedDep: number;
+  schedArr: number;
+  depart: number;
+  arrive: number;
+  segs: Segment[];
+  anomaly: TripAnomaly;
+  /** Departure pushed back because the truck's previous trip had not arrived. */
+  pushedMs: number;
+  incident?: { at: number; kind: 'breakdown' | 'tyre_blowout'; stopFrom: number; stopTo: number };
+  jam?: { from: number; to: number };
+  silence?: { from: number; to: number; uploadAt: number };
+  cold?: ColdPlan;
+  h: number;
+}
+
+export interface LinehaulOptions {
+  seed: number;
+  /** Drive the first ⌈300 × scale⌉ vehicles (by id) of the network; the rest stay parked. */
+  vehicleLimit: number;
+  /** 1 Hz positions; off for day-long offline runs that only need the trips' facts. */
+  positions: boolean;
+}
+
+const TRUCK_MAX_KMH = 95;
+
+export class LinehaulDomain implements Domain {
+  readonly name = 'linehaul' as const;
+  /** Positions recorded during a signal loss are back-filled right after it (≤ 240 s + 10 s). */
+  readonly maxUploadDelayMs = 5 * MINUTE;
+  private readonly plans = new Map<string, TripPlan>();
+  private readonly dayTrips = new Map<string, Trip[]>();
+  private readonly dayTruckTrips = new Map<string, Map<string, Trip[]>>();
+  private readonly allowed: Set<string>;
+
+  constructor(
+    private readonly net: NetworkIndex,
+    private readonly opts: LinehaulOptions,
+  ) {
+    this.allowed = new Set(net.vehicleOrder.slice(0, opts.vehicleLimit).map((v) => v.id));
+  }
+
+  get drivenVehicles(): number {
+    return this.allowed.size;
+  }
+
+  /** The trips departing on a service day: the hub's own, or the template day's schedule moved to that day. */
+  tripsOf(day: string): Trip[] {
+    let list = this.dayTrips.get(day);
+    if (list) return list;
+    const own = this.net.tripsByDay.get(day);
+    const template = this.net.templateDay();
+    if (own) list = own;
+    else if (template) {
+      const shift = dayStart(day) - dayStart(template);
+      list = (this.net.tripsByDay.get(template) ?? []).map((t) => ({
+        ...t,
+        id: t.id.includes(template) ? t.id.replace(template, day) : `${t.id}.${day}`,
+        scheduledDeparture: isoUtc8(Date.parse(t.scheduledDeparture) + shift),
+        scheduledArrival: isoUtc8(Date.parse(t.scheduledArrival) + shift),
+      }));
+    } else list = [];
+    list = list.filter((t) => this.allowed.has(t.vehicleId)).sort((a, b) => Date.parse(a.scheduledDeparture) - Date.parse(b.scheduledDeparture));
+    this.dayTrips.set(day, list);
+    const byTruck = new Map<string, Trip[]>();
+    for (const t of list) byTruck.set(t.vehicleId, [...(byTruck.get(t.vehicleId) ?? []), t]);
+    this.dayTruckTrips.set(day, byTruck);
+    // Keep only a few days of schedules.
+    for (const d of this.dayTrips.keys()) {
+      if (d < addDays(day, -4)) {
+        this.dayTrips.delete(d);
+        this.dayTruckTrips.delete(d);
+      }
+    }
+    return list;
+  }
+
+  private truckTrips(day: string, vehicleId: string): Trip[] {
+    this.tripsOf(day);
+    return this.dayTruckTrips.get(day)?.get(vehicleId) ?? [];
+  }
+
+  /** Plans of the trips that may have facts in [from, to). */
+  activePlans(from: number, to: number): TripPlan[] {
+    const out: TripPlan[] = [];
+    for (let d = addDays(dayOf(from), -2); d <= dayOf(to); d = addDays(d, 1)) {
+      for (const t of this.tripsOf(d)) {
+        const dep = Date.parse(t.scheduledDeparture);
+        if (dep > to + 0) break;
+        // Generous bound before building the plan: no delay exceeds 6 h.
+        if (Date.parse(t.scheduledArrival) + 6 * HOUR < from) continue;
+        const p = this.plan(t, d);
+        if (p.depart < to && p.arrive + this.maxUploadDelayMs >= from) out.push(p);
+      }
+    }
+    // Forget plans long finished.
+    if (this.plans.size > 4 * (this.tripsOf(dayOf(from)).length + 16)) {
+      for (const [id, p] of this.plans) if (p.arrive < from - 6 * HOUR) this.plans.delete(id);
+    }
+    return out;
+  }
+
+  plan(trip: Trip, day?: string): TripPlan {
+    const cached = this.plans.get(trip.id);
+    if (cached) return cached;
+    const d = day ?? dayOf(Date.parse(trip.scheduledDeparture));
+    // A truck cannot leave before its previous trip of the day has arrived and turned round.
+    const sameTruck = this.truckTrips(d, trip.vehicleId);
+    const i = sameTruck.findIndex((t) => t.id === trip.id);
+    let notBefore = -Infinity;
+    if (i > 0) notBefore = this.plan(sameTruck[i - 1], d).arrive + 20 * MINUTE;
+    else if (this.net.tripsByDay.has(addDays(d, -1))) {
+      // Across midnight only when the hub has that day's schedule: a projected one is not the truck's real day.
+      const before = this.truckTrips(addDays(d, -1), trip.vehicleId);
+      if (before.length > 0) notBefore = this.buildPlan(before[before.length - 1], -Infinity).arrive + 20 * MINUTE;
+    }
+    const p = this.buildPlan(trip, notBefore);
+    this.plans.set(trip.id, p);
+    return p;
+  }
+
+  private buildPlan(trip: Trip, notBefore: number): TripPlan {
+    const geo = this.net.routes.get(trip.routeId);
+    if (!geo) throw new Error(`trip ${trip.id} refers to route ${trip.routeId}, which the network does not have`);
+    const vehicle = this.net.vehicles.get(trip.vehicleId);
+    if (!vehicle) throw new Error(`trip ${trip.id} refers to vehicle ${trip.vehicleId}, which the network does not have`);
+    const r = Rand.of(this.opts.seed, 'trip', trip.id);
+    const h = hashKey(this.opts.seed, 'trip-noise', trip.id);
+    const schedDep = Date.parse(trip.scheduledDeparture);
+    const schedArr = Date.parse(trip.scheduledArrival);
+    const S = M.max(10 * MINUTE, schedArr - schedDep);
+    const D = geo.totalKm;
+    const anomaly = r.weighted<TripAnomaly>({
+      none: 1 - RATES.lateDepartureSmall.value - RATES.lateDepartureBig.value - RATES.trafficJam.value - RATES.breakdown.value - RATES.tyreBlowout.value,
+      late_small: RATES.lateDepartureSmall.value,
+      late_big: RATES.lateDepartureBig.value,
+      jam: RATES.trafficJam.value,
+      breakdown: RATES.breakdown.value,
+      tyre_blowout: RATES.tyreBlowout.value,
+    });
+    const normalDelay = M.round(r.range(0, 8) * 60) * SECOND;
+    const depDelay = anomaly === 'late_small' ? M.round(r.range(18, 24) * 60) * SECOND : anomaly === 'late_big' ? M.round(r.range(50, 120) * 60) * SECOND : normalDelay;
+    let depart = schedDep + depDelay;
+    let pushedMs = 0;
+    if (depart < notBefore) {
+      pushedMs = notBefore - depart;
+      depart = M.ceil(notBefore / SECOND) * SECOND;
+    }
+    // Moving-time budget: on schedule give or take a few minutes; a late start is not made up.
+    const budget = S - (anomaly === 'late_small' || anomaly === 'late_big' ? 0 : normalDelay) + M.round(r.range(-8, 3) * 60) * SECOND;
+
+    // Pieces along the road other than cruising.
+    const urbanKm = M.min(10, D * 0.05);
+    const urbanKmh = r.range(30, 40);
+    interface Piece {
+      at: number;
+      km: number;
+      ms: number;
+      kmh: number;
+      kind: Segment['kind'];
+    }
+    const middle: Piece[] = [];
+    const lo = urbanKm + 2;
+    const hi = D - urbanKm - 2;
+    for (let km = r.range(350, 450); km < hi - 50; km += r.range(350, 450)) {
+      middle.push({ at: km, km: 0, ms: M.round(r.range(3, 8) * 60) * SECOND, kmh: 0, kind: 'stop' });
+    }
+    const slowCount = M.min(r.poisson(D / 300), 6);
+    for (let k = 0; k < slowCount; k++) {
+      const kmh = r.range(15, 35);
+      const ms = M.min(r.range(8, 25) * MINUTE, S * 0.1);
+      middle.push({ at: r.range(lo, hi), km: (kmh * ms) / HOUR, ms, kmh, kind: 'slow' });
+    }
+    let anomalyPiece: Piece | undefined;
+    if (anomaly === 'jam') anomalyPiece = { at: r.range(lo, hi), km: 0, ms: M.round(r.range(12, 18) * 60) * SECOND, kmh: 0, kind: 'jam' };
+    if (anomaly === 'breakdown') anomalyPiece = { at: r.range(lo, hi), km: 0, ms: M.round(r.range(55, 120) * 60) * SECOND, kmh: 0, kind: 'breakdown' };
+    if (anomaly === 'tyre_blowout') anomalyPiece = { at: r.range(lo, hi), km: 0, ms: M.round(r.range(50, 90) * 60) * SECOND, kmh: 0, kind: 'breakdown' };
+    if (anomalyPiece) middle.push(anomalyPiece);
+    middle.sort((a, b) => a.at - b.at);
+
+    // The cruising speed that keeps the schedule; on a tight schedule the traffic slowdowns go first, so a
+    // truck without an anomaly never runs late by itself.
+    const cruiseNeeded = () => {
+      const fixedKm = 2 * urbanKm + middle.reduce((s, p) => s + p.km, 0);
+      const fixedMs = (2 * urbanKm * HOUR) / urbanKmh + middle.reduce((s, p) => s + (p === anomalyPiece ? 0 : p.ms), 0);
+      return M.max(0, D - fixedKm) / M.max(1 / 60, (budget - fixedMs) / HOUR);
+    };
+    while (cruiseNeeded() > TRUCK_MAX_KMH - 5) {
+      const i = middle.findIndex((p) => p.kind === 'slow' || p.kind === 'stop');
+      if (i < 0) break;
+      middle.splice(i, 1);
+    }
+    const cruiseKmh = M.min(TRUCK_MAX_KMH, M.max(55, cruiseNeeded()));
+
+    const segs: Segment[] = [];
+    let t = depart;
+    let d = 0;
+    const push = (km: number, kmh: number, kind: Segment['kind'], ms?: number) => {
+      const dur = ms ?? M.round((km / kmh) * HOUR);
+      if (dur <= 0) return;
+      segs.push({ t0: t, t1: t + dur, d0: d, v: kmh > 0 ? km / dur : 0, kmh, kind });
+      t += dur;
+      d += km;
+    };
+    push(urbanKm, urbanKmh, 'urban');
+    let incident: TripPlan['incident'];
+    let jam: TripPlan['jam'];
+    for (const p of middle) {
+      const at = M.max(p.at, d);
+      if (at > d) push(at - d, cruiseKmh, 'cruise');
+      const start = t;
+      push(p.km, p.kmh, p.kind, M.round(p.ms));
+      if (p === anomalyPiece && p.kind === 'breakdown') {
+        incident = { at: start + M.round(r.range(1, 3) * 60) * SECOND, kind: anomaly === 'tyre_blowout' ? 'tyre_blowout' : 'breakdown', stopFrom: start, stopTo: t };
+      }
+      if (p === anomalyPiece && p.kind === 'jam') jam = { from: start, to: t };
+    }
+    if (D - urbanKm > d) push(D - urbanKm - d, cruiseKmh, 'cruise');
+    push(M.max(0, D - d), urbanKmh, 'urban');
+    const arrive = M.ceil(t / SECOND) * SECOND;
+
+    const plan: TripPlan = { trip, geo, vehicle, schedDep, schedArr, depart, arrive, segs, anomaly, pushedMs, incident, jam, h };
+    if (r.chance(RATES.signalLoss.value) && arrive - depart > 40 * MINUTE) {
+      const from = M.round(r.range(depart + 15 * MINUTE, arrive - 20 * MINUTE) / SECOND) * SECOND;
+      const to = from + M.round(r.range(90, 240)) * SECOND;
+      plan.silence = { from, to, uploadAt: to + M.round(r.range(2, 10)) * SECOND };
+    }
+    if (vehicle.coldProfile !== 'none') plan.cold = this.coldPlan(vehicle.coldProfile, r, plan);
+    return plan;
+  }
+
+  private coldPlan(profile: ColdProfile, r: Rand, p: TripPlan): ColdPlan {
+    const base = profile === 'chilled' ? r.range(3, 4.5) : profile === 'frozen' ? r.range(-22, -20.5) : r.range(4.5, 5.5);
+    const amp = profile === 'chilled' ? 1.0 : profile === 'frozen' ? 0.9 : 0.7;
+    const c: ColdPlan = { profile, base, amp, periodMs: r.range(40, 90) * MINUTE, phase: r.range(0, 2 * M.PI), humidity: r.range(70, 88) };
+    if (r.chance(RATES.coldExcursion.value) && p.arrive - p.depart > 90 * MINUTE) {
+      const from = M.round(r.range(p.depart + 15 * MINUTE, p.arrive - 60 * MINUTE) / SECOND) * SECOND;
+      const peakAt = from + 5 * MINUTE;
+      const holdTo = peakAt + M.round(r.range(8, 25) * 60) * SECOND;
+      const to = holdTo + 6 * MINUTE;
+      const peak = profile === 'chilled' ? r.range(10.5, 14) : profile === 'frozen' ? r.range(-13, -9) : r.range(10, 12);
+      c.excursion = { from, peakAt, holdTo, to, peak, outFrom: 0, outTo: 0 };
+      // When the reading actually leaves and re-enters the range (noise included), for the truth.
+      const range = COLD_RANGES[profile];
+      let outFrom = 0;
+      let outTo = 0;
+      for (let s = from; s <= to; s += SECOND) {
+        const temp = this.temperature(p.h, c, s);
+        const out = temp > range.max || temp < range.min;
+        if (out && !outFrom) outFrom = s;
+        if (out) outTo = s + SECOND;
+      }
+      c.excursion.outFrom = outFrom;
+      c.excursion.outTo = outTo;
+    }
+    return c;
+  }
+
+  temperature(h: number, c: ColdPlan, t: number): number {
+    let temp = c.base + c.amp * M.sin((2 * M.PI * t) / c.periodMs + c.phase) + (unitAt(h, t / SECOND, 7) - 0.5) * 0.5;
+    const x = c.excursion;
+    if (x && t >= x.from && t < x.to) {
+      const normal = temp;
+      const w = t < x.peakAt ? (t - x.from) / (x.peakAt - x.from) : t < x.holdTo ? 1 : 1 - (t - x.holdTo) / (x.to - x.holdTo);
+      temp = normal + (x.peak - normal) * w;
+    }
+    return M.round(temp * 10) / 10;
+  }
+
+  /** Distance, speed and segment at time t (t within the trip). */
+  private stateAt(p: TripPlan, t: number): { km: number; seg: Segment } {
+    let lo = 0;
+    let hi = p.segs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (p.segs[mid].t0 <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    const seg = p.segs[lo];
+    const km = M.min(seg.d0 + seg.v * M.max(0, M.min(t, seg.t1) - seg.t0), p.geo.totalKm);
+    return { km, seg };
+  }
+
+  generate(from: number, to: number, sink: Sink): void {
+    const seed = this.opts.seed;
+    for (const p of this.activePlans(from, to)) {
+      const { trip, vehicle } = p;
+      const origin = p.geo.route.originSiteId;
+      const dest = p.geo.route.destSiteId;
+      const inWin = (t: number) => t >= from && t < to;
+      if (inWin(p.depart)) {
+        const id = eventId(seed, 'departed', trip.id);
+        sink.emit({ event: { id, type: 'vehicle.departed', at: isoUtc8(p.depart), vehicleId: vehicle.id, tripId: trip.id, siteId: origin }, atMs: p.depart, deliverAt: p.depart + 800, domain: 'linehaul' });
+        const late = p.depart - p.schedDep;
+        if (late > RULES.T1.defaults.lateMinutes * MINUTE) {
+          sink.truth(this.truth('T1', p, p.depart, p.depart, { eventId: id, derived: p.anomaly !== 'late_small' && p.anomaly !== 'late_big', detail: { lateMin: M.round(late / MINUTE) } }));
+        }
+        const arrLate = p.arrive - p.schedArr;
+        if (arrLate > RULES.T6.defaults.lateMinutes * MINUTE) {
+          // Known at departure when the start was late; otherwise when the stop makes it so.
+          const at = p.incident && p.incident.stopFrom < p.arrive && late <= 30 * MINUTE ? p.incident.stopFrom : p.depart;
+          const due = p.incident && at === p.incident.stopFrom ? at + M.max(0, 30 * MINUTE - late) : p.depart;
+          sink.truth({ ...this.truth('T6', p, at, due, { derived: true, detail: { arrivalLateMin: M.round(arrLate / MINUTE) } }), id: `T6:${trip.id}` });
+        }
+      }
+      if (p.incident && inWin(p.incident.at)) {
+        const [lat, lon] = this.where(p, p.incident.at);
+        const id = eventId(seed, 'incident', trip.id);
+        sink.emit({
+          event: { id, type: 'vehicle.incident', at: isoUtc8(p.incident.at), vehicleId: vehicle.id, tripId: trip.id, kind: p.incident.kind, lat, lon, note: p.incident.kind === 'tyre_blowout' ? '爆胎,已停靠应急车道' : '车辆故障,等待救援' },
+          atMs: p.incident.at,
+          deliverAt: p.incident.at + 1500,
+          domain: 'linehaul',
+        });
+        sink.truth(this.truth('T4', p, p.incident.at, p.incident.at, { eventId: id, detail: { kind: p.incident.kind } }));
+      }
+      if (p.incident && inWin(p.incident.stopFrom)) {
+        sink.truth(this.truth('T3', p, p.incident.stopFrom, p.incident.stopFrom + RULES.T3.defaults.minutes * MINUTE, { derived: true, detail: { stoppedMin: M.round((p.incident.stopTo - p.incident.stopFrom) / MINUTE), cause: p.incident.kind } }));
+      }
+      if (p.jam && inWin(p.jam.from)) {
+        sink.truth(this.truth('T3', p, p.jam.from, p.jam.from + RULES.T3.defaults.minutes * MINUTE, { detail: { stoppedMin: M.round((p.jam.to - p.jam.from) / MINUTE), cause: 'congestion' } }));
+      }
+      if (p.silence && inWin(p.silence.from)) {
+        sink.truth(this.truth('T2', p, p.silence.from, p.silence.from - SECOND + RULES.T2.defaults.silentSeconds * SECOND, { detail: { silentS: (p.silence.to - p.silence.from) / SECOND } }));
+      }
+      const x = p.cold?.excursion;
+      if (x && x.outFrom && inWin(x.outFrom)) {
+        sink.truth(this.truth('T5', p, x.outFrom, x.outFrom + RULES.T5.defaults.minutes * MINUTE, { detail: { profile: p.cold!.profile, peakC: M.round(x.peak * 10) / 10, outMin: M.round((x.outTo - x.outFrom) / MINUTE) } }));
+      }
+      if (this.opts.positions) this.positions(p, from, to, sink);
+      if (inWin(p.arrive)) {
+        sink.emit({
+          event: { id: eventId(seed, 'arrived', trip.id), type: 'vehicle.arrived', at: isoUtc8(p.arrive), vehicleId: vehicle.id, tripId: trip.id, siteId: dest },
+          atMs: p.arrive,
+          deliverAt: p.arrive + 800,
+          domain: 'linehaul',
+        });
+      }
+    }
+  }
+
+  private where(p: TripPlan, t: number): [number, number] {
+    const pos = p.geo.at(this.stateAt(p, t).km);
+    return [round6(pos.lat), round6(pos.lon)];
+  }
+
+  /** The 1 Hz positions of one trip in [from, to). */
+  positions(p: TripPlan, from: number, to: number, sink: Sink): void {
+    const start = M.max(M.ceil(from / SECOND) * SECOND, M.ceil(p.depart / SECOND) * SECOND);
+    const end = M.min(to, p.arrive + 1);
+    for (let t = start; t < end; t += SECOND) {
+      const { km, seg } = this.stateAt(p, t);
+      const pos = p.geo.at(km);
+      const n = unitAt(p.h, t / SECOND, 1);
+      let speed = 0;
+      if (seg.kind === 'jam') speed = n * 3.5;
+      else if (seg.kind !== 'stop' && seg.kind !== 'breakdown' && t < p.arrive) speed = M.max(seg.kind === 'slow' ? 10 : 0, seg.kmh + (n - 0.5) * 6);
+      const silent = p.silence && t >= p.silence.from && t < p.silence.to;
+      const ev: Record<string, unknown> = {
+        id: eventId(this.opts.seed, 'pos', p.trip.id, t / SECOND),
+        type: 'vehicle.position',
+        at: isoUtc8(t),
+        vehicleId: p.vehicle.id,
+        lat: round6(pos.lat),
+        lon: round6(pos.lon),
+        speedKmh: M.round(speed * 10) / 10,
+        heading: M.round(pos.heading) % 360,
+        tripId: p.trip.id,
+      };
+      if (p.cold) {
+        ev.tempC = this.temperature(p.h, p.cold, t);
+        ev.humidityPct = M.round((p.cold.humidity + (unitAt(p.h, t / SECOND, 9) - 0.5) * 4) * 10) / 10;
+      }
+      if (silent) ev.backfill = true;
+      sink.emit({
+        event: ev as OutEventOf<'vehicle.position'>,
+        atMs: t,
+        deliverAt: silent ? p.silence!.uploadAt + (t - p.silence!.from) / 1000 : t + 100 + M.floor(unitAt(p.h, t / SECOND, 3) * 800),
+        domain: 'linehaul',
+      });
+    }
+  }
+
+  private truth(rule: TruthEntry['rule'], p: TripPlan, at: number, due: number, extra: Partial<TruthEntry>): TruthEntry {
+    return {
+      id: `${rule}:${p.trip.id}${rule === 'T3' && extra.derived ? ':stop' : ''}`,
+      rule,
+      severity: RULES[rule].severity,
+      at: isoUtc8(at),
+      dueAt: isoUtc8(due),
+      subject: { kind: 'vehicle', id: p.vehicle.id },
+      vehicleId: p.vehicle.id,
+      tripId: p.trip.id,
+      siteId: p.geo.route.originSiteId,
+      ...extra,
+    };
+  }
+}
+
+const round6 = (x: number) => M.round(x * 1e6) / 1e6;

@@ -1,0 +1,209 @@
+import type { Clock } from '../core/clock';
+import { isoUtc8, SECOND } from '../core/time';
+import type { RateMeter } from '../engine/rate-meter';
+import type { Simulation } from '../engine/simulation';
+import type { TruthLog } from '../engine/truth-log';
+import type { DomainName, Emitted, Sink, TruthEntry } from '../engine/types';
+import { Outbox } from '../transport/outbox';
+import { FatalHubError, StoppedError, type Sender } from '../transport/sender';
+import type { LogFn } from './log';
+
+export interface RunnerOptions {
+  sim: Simulation;
+  clock: Clock;
+  sender: Sender;
+  truth: TruthLog;
+  meter?: RateMeter;
+  log: LogFn;
+  /** Simulated time generation starts from. */
+  startAt: number;
+  /** Stop generating at this simulated time, then drain what is still due (late bursts) and return. */
+  endAt?: number;
+  /** A restart's checkpoint: facts before it still waiting for upload are regenerated and sent. */
+  backlogFrom?: number;
+  batchSize?: number;
+  concurrency?: number;
+  /** Generation pauses while this many facts wait (the hub is slower than the simulation). */
+  maxPending?: number;
+  /** Simulated ms generated per step. */
+  chunkMs?: number;
+  /** Wall ms between loop turns when idle. */
+  tickMs?: number;
+  onCheckpoint?: (checkpoint: number) => void;
+  checkpointEveryMs?: number;
+  logEveryMs?: number;
+  wallNow?: () => number;
+}
+
+export interface RunSummary {
+  generatedTo: number;
+  checkpoint: number;
+  generated: number;
+  sent: Sender['stats'];
+  truths: number;
+  stoppedBy: 'end' | 'signal' | 'fatal';
+  error?: string;
+}
+
+interface Flight {
+  minDeliverAt: number;
+  promise: Promise<void>;
+}
+
+/**
+ * Turns simulated time into uploads: generates facts up to "now" on the clock, holds each until its upload
+ * time, sends due facts in batches (several requests in flight), and records a checkpoint such that every fact
+ * due before it has been acknowledged — a restart from the checkpoint loses nothing and the hub's idempotency
+ * absorbs what is sent twice.
+ */
+export class Runner {
+  private readonly outbox = new Outbox();
+  private readonly flights = new Set<Flight>();
+  private genTo: number;
+  private generated = 0;
+  private stopped = false;
+  private fatal: Error | null = null;
+  private readonly sink: Sink;
+  private readonly perDomain = new Map<DomainName, number>();
+
+  constructor(private readonly o: RunnerOptions) {
+    this.genTo = o.startAt;
+    this.sink = {
+      emit: (e: Emitted) => {
+        this.generated++;
+        this.perDomain.set(e.domain, (this.perDomain.get(e.domain) ?? 0) + 1);
+        o.meter?.emitted(e);
+        this.outbox.push(e);
+      },
+      truth: (t: TruthEntry) => {
+        if (o.truth.add(t)) o.meter?.truth(t);
+      },
+    };
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Every fact due for upload before this simulated time has been acknowledged. */
+  checkpoint(): number {
+    let c = Math.min(this.genTo, this.outbox.minDeliverAt());
+    for (const f of this.flights) c = Math.min(c, f.minDeliverAt);
+    return c;
+  }
+
+  get pending(): number {
+    return this.outbox.size;
+  }
+
+  async run(): Promise<RunSummary> {
+    const o = this.o;
+    const batchSize = o.batchSize ?? 5000;
+    const concurrency = o.concurrency ?? 2;
+    const maxPending = o.maxPending ?? 500_000;
+    const chunkMs = o.chunkMs ?? 10 * SECOND;
+    const tickMs = o.tickMs ?? 200;
+    const wallNow = o.wallNow ?? Date.now;
+    if (o.backlogFrom !== undefined) {
+      o.sim.regenerateBacklog(o.backlogFrom, this.sink);
+      o.log('info', 'regenerated the uploads still due at the checkpoint', { checkpoint: isoUtc8(o.backlogFrom), pending: this.outbox.size });
+    }
+    let lastCheckpoint = wallNow();
+    let lastLog = wallNow();
+    let lastGenerated = 0;
+    let lastSent = 0;
+    while (!this.stopped) {
+      const now = this.o.clock.now();
+      const horizon = Math.floor((o.endAt !== undefined ? Math.min(now, o.endAt) : now) / SECOND) * SECOND;
+      while (this.genTo < horizon && this.outbox.size < maxPending && !this.stopped) {
+        const next = Math.min(horizon, this.genTo + chunkMs);
+        o.sim.generate(this.genTo, next, this.sink);
+        this.genTo = next;
+      }
+      o.truth.flush();
+      while (this.flights.size < concurrency) {
+        const batch = this.outbox.popDue(now, batchSize);
+        if (batch.length === 0) break;
+        this.launch(batch);
+      }
+      if (this.fatal) break;
+      if (wallNow() - lastCheckpoint >= (o.checkpointEveryMs ?? 5000)) {
+        o.onCheckpoint?.(this.checkpoint());
+        lastCheckpoint = wallNow();
+      }
+      if (wallNow() - lastLog >= (o.logEveryMs ?? 10_000)) {
+        const secs = (wallNow() - lastLog) / 1000;
+        this.logProgress(secs, this.generated - lastGenerated, o.sender.stats.events - lastSent);
+        lastGenerated = this.generated;
+        lastSent = o.sender.stats.events;
+        lastLog = wallNow();
+      }
+      if (o.endAt !== undefined && this.genTo >= o.endAt && this.outbox.size === 0 && this.flights.size === 0) break;
+      if (this.flights.size >= concurrency) await Promise.race([...this.flights].map((f) => f.promise));
+      else if (this.outbox.minDeliverAt() > now || this.outbox.size === 0) await o.clock.sleep(tickMs);
+    }
+    await Promise.all([...this.flights].map((f) => f.promise));
+    o.truth.flush();
+    const checkpoint = this.checkpoint();
+    o.onCheckpoint?.(checkpoint);
+    const summary: RunSummary = {
+      generatedTo: this.genTo,
+      checkpoint,
+      generated: this.generated,
+      sent: { ...o.sender.stats },
+      truths: [...o.truth.counts.values()].reduce((a, b) => a + b, 0),
+      stoppedBy: this.fatal ? 'fatal' : this.stopped ? 'signal' : 'end',
+      ...(this.fatal ? { error: this.fatal.message } : {}),
+    };
+    this.logProgress(0, 0, 0, 'simulator stopped');
+    return summary;
+  }
+
+  private launch(batch: Emitted[]): void {
+    const flight: Flight = { minDeliverAt: batch[0].deliverAt, promise: Promise.resolve() };
+    flight.promise = this.o.sender
+      .send(batch)
+      .catch((err: unknown) => {
+        // Not acknowledged: back into the outbox, so the checkpoint still covers these facts.
+        for (const e of batch) this.outbox.push(e);
+        if (err instanceof StoppedError) return;
+        this.fatal = err instanceof Error ? err : new Error(String(err));
+        this.stopped = true;
+        this.o.log('error', err instanceof FatalHubError ? 'the hub refused the simulator; stopping' : 'sending failed; stopping', { error: this.fatal.message });
+      })
+      .finally(() => this.flights.delete(flight));
+    this.flights.add(flight);
+  }
+
+  private logProgress(secs: number, generated: number, sent: number, msg = 'simulator running'): void {
+    const o = this.o;
+    // Only rates resting on enough cases, and out of band only when the stated rate cannot explain the count.
+    const perDay = new Set(['pickupsPerCourier', 'deliveriesPerCourier', 'cameraOffline', 'complaintSpike']);
+    const days = o.meter?.days() ?? 0;
+    const rates = (o.meter?.report() ?? []).filter((r) => r.basis >= 100 && (!perDay.has(r.key) || days >= 1));
+    const outOfBand = rates.filter((r) => !r.inBand && !r.consistent).map((r) => `${r.key}=${round(r.measured)} (band ${r.band.join('–')})`);
+    o.log('info', msg, {
+      simTime: isoUtc8(Math.round(this.o.clock.now())),
+      generatedTo: isoUtc8(this.genTo),
+      speed: o.clock.speed,
+      generatedPerS: secs > 0 ? Math.round(generated / secs) : undefined,
+      sentPerS: secs > 0 ? Math.round(sent / secs) : undefined,
+      pending: this.outbox.size,
+      inFlight: this.flights.size,
+      byDomain: Object.fromEntries(this.perDomain),
+      sent: o.sender.stats,
+      truths: Object.fromEntries(o.truth.counts),
+      rates: Object.fromEntries(rates.map((r) => [r.key, round(r.measured)])),
+      ...(outOfBand.length ? { outOfBand } : {}),
+      checkpoint: isoUtc8(this.checkpoint() === Infinity ? this.genTo : this.checkpoint()),
+    });
+  }
+}
+
+function round(x: number): number {
+  return Math.abs(x) >= 100 ? Math.round(x) : Math.round(x * 10_000) / 10_000;
+}
