@@ -2,6 +2,8 @@ const preset = require('../jest.preset.js');
 
 /** Unit tests sit beside the code; integration tests (real PostgreSQL and Redis) live in test/. */
 module.exports = {
+  // Set at the top: a per-project testTimeout does not reach beforeAll/afterAll hooks.
+  testTimeout: 60_000,
   projects: [
     { ...preset, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -9,7 +11,6 @@ module.exports = {
       displayName: 'integration',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

@@ -389,10 +389,8 @@ describe('JT/T 808 gateway against the real hub', () => {
     expect(await (await fetch(`${gwMetrics}/metrics`)).text()).toMatch(/kanjian_jt808_positions_total\{kind="backfill"\} 2\n/);
   }, TEST_MS);
 
-  // Known hub defect, kept as a tripwire: the hub's live publisher forgets each vehicle's latest time once a
-  // second (when it persists positions), so a back-filled older position then moves the truck back on the map
-  // and into the snapshot. When the hub is fixed this test starts failing: turn `it.failing` into `it`.
-  it.failing('a back-fill does not move the truck back on the live map or in the snapshot', async () => {
+  // A back-filled older position is stored as late data but must not move the truck back on the map.
+  it('a back-fill does not move the truck back on the live map or in the snapshot', async () => {
     await sleep(1500);
     expect(positionsOf(vehicleId).some((x) => x[1] < 31.2)).toBe(false);
     const late = await subscribe('hq');

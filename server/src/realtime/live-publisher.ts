@@ -43,6 +43,8 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   private pending = new Map<RoomName, RoomPending>();
   private lastFrame = new Map<RoomName, number>();
   private latest = new Map<string, PositionTuple>();
+  /** Time of the position each vehicle shows; outlives the once-a-second persisting of `latest`. */
+  private shownAt = new Map<string, number>();
   private timers: NodeJS.Timeout[] = [];
   /** Latest positions by room, read from Redis at most once a second however many screens join at once. */
   private positionIndex: { at: number; byRoom: Promise<Map<RoomName, PositionTuple[]>> } | null = null;
@@ -83,9 +85,9 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     for (const r of rows) {
       if (r.event.type === 'vehicle.position') {
         const t = positionTuple(r.event);
-        const prev = this.latest.get(t[0]);
         // A back-filled (older) position must not move the vehicle back on the map.
-        if (prev && prev[5] > t[5]) continue;
+        if ((this.shownAt.get(t[0]) ?? -Infinity) > t[5]) continue;
+        this.shownAt.set(t[0], t[5]);
         this.latest.set(t[0], t);
         for (const room of this.router.vehicleRooms(t[0])) this.room(room).positions.set(t[0], t);
       } else {
