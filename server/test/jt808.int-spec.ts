@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { io, type Socket as IoSocket } from 'socket.io-client';
-import type { ClientToServerEvents, Network, RoomDeltaV1, RoomSnapshotV1, ServerToClientEvents } from '@kanjian/shared';
+import type { AlertSummaryV1, ClientToServerEvents, Network, RoomDeltaV1, RoomSnapshotV1, ServerToClientEvents } from '@kanjian/shared';
 
 /** Jest applies a project's testTimeout to tests only; hooks that start processes get their own. */
 const SETUP_MS = 90_000;
@@ -306,10 +306,10 @@ describe('JT/T 808 gateway against the real hub', () => {
     return s;
   }
 
-  async function until<T>(what: string, pick: () => T | undefined, ms = 10_000): Promise<T> {
+  async function until<T>(what: string, pick: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
-      const v = pick();
+      const v = await pick();
       if (v !== undefined) return v;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nhub log:\n${hubLog.join('')}\ngateway log:\n${gwLog.join('')}`);
       await sleep(50);
@@ -357,6 +357,13 @@ describe('JT/T 808 gateway against the real hub', () => {
     );
     expect(incident.summary).toMatch(/sos/);
     expect(Date.parse(incident.at)).toBe(Math.floor(alarmAt / 1000) * 1000);
+    // …and the rules raise it as a T4 alert for HQ.
+    const alert = await until('the T4 alert for the truck', async () => {
+      const r = await fetch(`${hubUrl}/api/v1/alerts?status=open`, { headers: { authorization: `Bearer ${userToken}` } });
+      const list = (await r.json()) as AlertSummaryV1[];
+      return list.find((a) => a.ruleId === 'T4' && a.subjectId === vehicleId);
+    });
+    expect(alert.status).toBe('open');
 
     // The same report re-sent under a new serial (ack lost) is stored once: the hub counts its position a
     // duplicate, and the still-set SOS bit is no new rising edge, so no second incident is made.
