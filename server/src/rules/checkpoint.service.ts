@@ -38,6 +38,8 @@ export class CheckpointService {
     this.timer = setInterval(() => {
       void this.beat().catch((e) => this.log.warn(`checkpoint failed: ${(e as Error).message}`));
       if (++n % 15 === 0) void this.recover().catch((e) => this.log.warn(`recovery failed: ${(e as Error).message}`));
+      // Replays reach back minutes, not months: old keys of alert-only findings can go.
+      if (n % 1800 === 0) void this.ds.query(`DELETE FROM rule_finding_keys WHERE at < now() - interval '30 days'`).catch(() => undefined);
     }, BEAT_MS);
     this.timer.unref();
   }

@@ -10,6 +10,7 @@ import type { Finding } from './finding';
 import { FindingsService } from './findings.service';
 import { RuleEngine } from './rule-engine.service';
 import { RulesReference } from './rules-reference.service';
+import { ViolationsService } from '../violations/violations.service';
 
 interface Reading {
   at: Date;
@@ -42,6 +43,7 @@ export class DeadlineProcessor {
     private readonly engine: RuleEngine,
     private readonly ref: RulesReference,
     private readonly jobs: JobsService,
+    private readonly violations: ViolationsService,
   ) {}
 
   start() {
@@ -67,23 +69,23 @@ export class DeadlineProcessor {
     const d = parseJob('rules', 'deadline', job.data);
     const c = d.context as Record<string, string | null>;
     const due = new Date(d.dueAt);
-    let f: Finding | null = null;
+    let check: () => Promise<Finding | null>;
     switch (d.ruleId) {
       case 'A1':
       case 'A2':
-        f = await this.complaint(d.ruleId, c, due);
+        check = () => this.complaint(d.ruleId as 'A1' | 'A2', c, due);
         break;
       case 'S3':
-        f = await this.exception(c, due);
+        check = () => this.exception(c, due);
         break;
       case 'D1':
-        f = await this.call(c);
+        check = () => this.call(c);
         break;
       case 'D2':
-        f = await this.consent(c);
+        check = () => this.consent(c);
         break;
       case 'D5':
-        f = await this.outTooLong(c, due);
+        check = () => this.outTooLong(c, due);
         break;
       case 'T3':
       case 'T5':
@@ -91,8 +93,16 @@ export class DeadlineProcessor {
       default:
         return `unknown rule ${d.ruleId}`;
     }
+    const f = await check();
     if (!f) return 'in time';
     await this.findings.record([f]);
+    // The awaited fact may have been stored while this was judged, and its own evaluation found nothing to
+    // withdraw yet: look once more now that the violation is stored.
+    if (!(await check())) {
+      await this.violations.voidWhere(`v.dedupe_key = $1`, [f.dedupeKey], 'the awaited record arrived while the deadline was judged');
+      if (f.alert) await this.alerts.resolveSubject(f.ruleId, f.alert.subjectKind ?? f.subjectKind, f.alert.subjectId ?? f.subjectId, 'the awaited record arrived');
+      return 'in time (late)';
+    }
     return 'fired';
   }
 

@@ -26,19 +26,28 @@ export class FindingsService {
     if (findings.length === 0) return new Map();
     for (const f of findings) if (ALERT_ONLY.has(f.ruleId)) f.violation = false;
     const stored = await this.violations.record(findings);
+    const alertOnly = findings.filter((f) => !f.violation && f.alert !== null);
+    const fresh = new Set<string>();
+    if (alertOnly.length) {
+      const rows: { dedupe_key: string }[] = await this.ds.query(
+        `INSERT INTO rule_finding_keys (dedupe_key, rule_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING dedupe_key`,
+        [alertOnly.map((f) => f.dedupeKey), alertOnly.map((f) => f.ruleId)],
+      );
+      for (const r of rows) fresh.add(r.dedupe_key);
+    }
     for (const f of findings) {
       if (f.alert === null || (!RAISES_ALERT.has(f.ruleId) && !f.alert)) continue;
       const v = stored.get(f.dedupeKey);
-      // A violation already stored before (a retry, a recovery) has already raised its alert.
-      if (f.violation && !v?.inserted) continue;
+      // A finding already recorded before (a retry, a replay after a crash) has already raised its alert.
+      if (f.violation ? !v?.inserted : !fresh.has(f.dedupeKey)) continue;
       try {
         await this.alerts.raise(f, v?.id ?? null);
       } catch (e) {
         this.log.error(`alert for ${f.dedupeKey} failed: ${(e as Error).message}`);
       }
     }
-    const fresh = [...stored.values()].filter((v) => v.inserted);
-    if (fresh.length) await this.patterns(fresh).catch((e) => this.log.error(`pattern rules failed: ${(e as Error).message}`));
+    const added = [...stored.values()].filter((v) => v.inserted);
+    if (added.length) await this.patterns(added).catch((e) => this.log.error(`pattern rules failed: ${(e as Error).message}`));
     return stored;
   }
 

@@ -79,6 +79,7 @@ export class RuleEngine {
   private silent = new Set<string>();
   private silentVehicles = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
   readonly th: Th;
 
   constructor(
@@ -107,9 +108,11 @@ export class RuleEngine {
     for (const t of this.timers) t.unref();
   }
 
-  async stop() {
+  /** Evaluates what is queued; gives up after `ms` (what is left is replayed from the checkpoint). */
+  async stop(ms = 15_000) {
     for (const t of this.timers) clearInterval(t);
-    await this.idle();
+    this.stopping = true;
+    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, ms).unref())]);
     await this.flushSeen();
   }
 
@@ -160,6 +163,7 @@ export class RuleEngine {
         } catch (e) {
           // Left to the checkpoint replay: the batch stays the oldest pending until it is retried.
           this.log.error(`rule evaluation failed for ${b.rows.length} events: ${(e as Error).message}`);
+          if (this.stopping) break;
           await new Promise((r) => setTimeout(r, 1000));
           continue;
         }
@@ -233,9 +237,11 @@ export class RuleEngine {
           break;
       }
     }
-    await this.schedule(deadlines);
     await this.findings.record(found);
+    // State the timers read (complaint responses) is written before they are scheduled: a deadline already past
+    // fires at once and must see a response that came in the same batch.
     for (const f of after) await f();
+    await this.schedule(deadlines);
   }
 
   private dirtyKpis(r: StoredEvent) {
