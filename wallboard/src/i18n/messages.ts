@@ -186,6 +186,9 @@ export const zhCN = {
   'complaint.other': '其他',
   'evidence.open': '查看证据',
   'evidence.failed': '证据加载失败',
+  'evidence.clip': '视频',
+  'evidence.call': '通话录音',
+  'evidence.track': '位置',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -374,6 +377,9 @@ export const en: Record<MessageKey, string> = {
   'complaint.other': 'Other',
   'evidence.open': 'Open evidence',
   'evidence.failed': 'Evidence failed to load',
+  'evidence.clip': 'Video',
+  'evidence.call': 'Call recording',
+  'evidence.track': 'Location',
 };
 
 export type Locale = 'zh-CN' | 'en';

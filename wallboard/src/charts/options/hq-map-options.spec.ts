@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { count, renderOptions } from '../../test/render-option';
+import { PALETTE } from './palette';
 import { hqMapBaseOption, hqVehiclesOption, hubsUpdate, routesUpdate, ROUTE_COLORS, vehiclesUpdate } from './hq-map-options';
 
 function pairs(n: number): Float32Array {
@@ -38,7 +39,7 @@ describe('HQ map options rendered by ECharts', () => {
     const hubs = renderOptions([hqMapBaseOption(1), hubsUpdate(at.map(([lon, lat], i) => ({ id: `H${i}`, name: `H${i}`, lon, lat })))]);
     const centres = (svg: string, fill: string) =>
       [...svg.matchAll(new RegExp(`matrix\\([^,]+,0,0,[^,]+,([0-9.]+),([0-9.]+)\\)" fill="${fill}"`, 'g'))].map((m) => [Number(m[1]), Number(m[2])]);
-    const v = centres(vehicles, '#5fe3ff');
+    const v = centres(vehicles, PALETTE.vehicle);
     const h = centres(hubs, '#ffd166');
     expect(v).toHaveLength(2);
     expect(h).toHaveLength(2);

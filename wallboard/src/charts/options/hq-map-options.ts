@@ -65,7 +65,7 @@ export function hqMapBaseOption(scale: number): EChartsCoreOption {
         polyline: true,
         silent: true,
         animation: false,
-        lineStyle: { width: 1.4 * scale, opacity: 0.75, curveness: 0 },
+        lineStyle: { width: 1.2 * scale, opacity: 0.75, curveness: 0 },
         data: [],
       },
       {
@@ -107,12 +107,12 @@ export function hqVehiclesOption(scale: number): EChartsCoreOption {
         coordinateSystem: 'geo',
         large: true,
         largeThreshold: 500,
-        symbolSize: 4 * scale,
+        symbolSize: 5 * scale,
         silent: true,
         animation: false,
         progressive: 0,
         dimensions: ['lng', 'lat'],
-        itemStyle: { color: PALETTE.vehicle, opacity: 0.85 },
+        itemStyle: { color: PALETTE.vehicle, opacity: 0.95 },
         data: new Float32Array(0),
       },
     ],
@@ -127,7 +127,7 @@ export function hubsUpdate(hubs: readonly HubPoint[]): EChartsCoreOption {
   return { series: [{ id: 'hubs', data: hubs.map((h) => ({ name: h.name, value: [h.lon, h.lat] })) }] };
 }
 
-export function routesUpdate(routes: readonly RouteLine[]): EChartsCoreOption {
+export function routesUpdate(routes: readonly RouteLine[], scale = 1): EChartsCoreOption {
   // Incidents drawn last so they sit on top of the routes they share a corridor with.
   const order: Record<RouteStatus, number> = { on_time: 0, late: 1, incident: 2 };
   const sorted = routes.slice().sort((a, b) => order[a.status] - order[b.status]);
@@ -138,7 +138,7 @@ export function routesUpdate(routes: readonly RouteLine[]): EChartsCoreOption {
         data: sorted.map((r) => ({
           name: r.id,
           coords: r.coords,
-          lineStyle: { color: ROUTE_COLORS[r.status], width: r.status === 'on_time' ? undefined : 2.4, opacity: r.status === 'on_time' ? 0.45 : 0.95 },
+          lineStyle: { color: ROUTE_COLORS[r.status], width: r.status === 'on_time' ? undefined : 3 * scale, opacity: r.status === 'on_time' ? 0.3 : 1 },
         })),
       },
     ],

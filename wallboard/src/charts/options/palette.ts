@@ -7,7 +7,7 @@ export const PALETTE = {
   text: '#d8e6ff',
   muted: '#7f96bd',
   accent: '#27d7ff',
-  vehicle: '#5fe3ff',
+  vehicle: '#9ff8ff',
   hub: '#ffd166',
   ok: '#2bd67b',
   warn: '#ffb020',

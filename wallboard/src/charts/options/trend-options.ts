@@ -77,7 +77,7 @@ export function floorTrendOption({ hours, target, scale, labels, formatHour }: F
                 silent: true,
                 symbol: 'none',
                 lineStyle: { type: 'dashed', color: PALETTE.warn, width: 2 * scale },
-                label: { position: 'insideStartTop', formatter: `${labels.target} ${(target * 100).toFixed(1)}%`, color: PALETTE.warn, fontSize: font },
+                label: { position: 'insideStartBottom', formatter: `${labels.target} ${(target * 100).toFixed(1)}%`, color: PALETTE.warn, fontSize: font },
                 data: [{ yAxis: +(target * 100).toFixed(2) }],
               },
       },

@@ -58,12 +58,13 @@ describe('cold-chain excursions and incidents on the map', () => {
       ['V2', 31, 121, 60, 0, 1, 11.5],
       ['V3', 23, 113, 60, 0, 1, -19],
     ]);
-    const spots = hotspots(store, [alert('i', { ruleId: 'T4', subjectKind: 'vehicle', subjectId: 'V1', title: '爆胎' })], net);
+    const spots = hotspots(store, [alert('i', { ruleId: 'T4', subjectKind: 'vehicle', subjectId: 'V1', title: 'T4 途中突发 tyre_blowout' })], net);
     const byId = Object.fromEntries(spots.map((s) => [s.id, s]));
     expect(Object.keys(byId).sort()).toEqual(['V1', 'V2']);
     expect(byId.V2.kind).toBe('cold');
     expect(byId.V2.label).toBe('沪A00002 11.5°C');
     expect(byId.V1.kind).toBe('incident');
+    expect(byId.V1.label).toBe('沪A00001 途中突发事件');
     expect([byId.V1.lon, byId.V1.lat]).toEqual([120, 30]);
   });
 });

@@ -2,6 +2,7 @@ import type { AlertSummaryV1, Vehicle } from '@kanjian/shared';
 import type { HotspotPoint, RouteLine, RouteStatus } from '../../charts/options/hq-map-options';
 import type { NetworkIndex } from '../../network/network-index';
 import type { VehicleStore } from '../../realtime/vehicle-store';
+import { ruleTitle } from '../../kpi/rule-titles';
 
 /** Transport rules whose open alert makes a route late; T4 (incident) makes it an incident. */
 const LATE_RULES = new Set(['T1', 'T2', 'T3', 'T6']);
@@ -77,7 +78,7 @@ export function hotspots(store: VehicleStore, alerts: readonly AlertSummaryV1[],
     if (slot === undefined) continue;
     const kind = a.ruleId === 'T4' ? 'incident' : 'cold';
     if (kind === 'cold' && out.has(a.subjectId)) continue;
-    out.set(a.subjectId, { id: a.subjectId, lon: store.lon[slot], lat: store.lat[slot], kind, label: `${plate(a.subjectId)} ${a.title}` });
+    out.set(a.subjectId, { id: a.subjectId, lon: store.lon[slot], lat: store.lat[slot], kind, label: `${plate(a.subjectId)} ${ruleTitle(a.ruleId) || a.title}` });
   }
   return [...out.values()];
 }
