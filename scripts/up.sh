@@ -20,7 +20,8 @@ source scripts/lib.sh
 ensure_services || exit 1
 
 echo "== building"
-npx nx run-many -t build --outputStyle=static >/dev/null
+mkdir -p data
+npx nx run-many -t build --outputStyle=static > data/build.log 2>&1 || { echo "build failed; the end of data/build.log:" >&2; tail -40 data/build.log >&2; exit 1; }
 
 # Create the database if it is missing (the URL names it; the server itself never creates databases).
 node -e "
@@ -31,17 +32,29 @@ c.connect().then(()=>c.query('SELECT 1 FROM pg_database WHERE datname=\$1',[db])
 CLI="node server/dist/cli/main.js"
 $CLI migrate
 $CLI seed --seed "$SEED" --scale "$SCALE" --day "$(TZ=Asia/Shanghai date +%F)" --demo-users
-mkdir -p data
 if [ ! -s data/simulator.token ]; then $CLI create-token --name simulator --scope all > data/simulator.token; fi
 
 pids=()
-cleanup() { echo; echo "== stopping"; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+stopped=0
+cleanup() {
+  [ "$stopped" = 1 ] && return
+  stopped=1
+  echo; echo "== stopping (the hub drains its buffer first)"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 node server/dist/main.js > data/hub.log 2>&1 &
-pids+=($!)
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 && break; sleep 1; done
-curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null || { echo "hub did not start; see data/hub.log" >&2; tail -20 data/hub.log >&2; exit 1; }
+hub=$!
+pids+=($hub)
+for _ in $(seq 1 90); do
+  curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 && break
+  kill -0 "$hub" 2>/dev/null || break
+  sleep 1
+done
+curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 || { echo "hub did not start; the end of data/hub.log:" >&2; tail -20 data/hub.log >&2; exit 1; }
 
 if [ -f simulator/dist/main.js ]; then
   node simulator/dist/main.js --hub "http://127.0.0.1:$PORT" --token "$(cat data/simulator.token)" --seed "$SEED" --scale "$SCALE" > data/simulator.log 2>&1 &

@@ -80,13 +80,15 @@ export class CheckpointService {
   }
 
   private async replay(since: Date): Promise<number> {
-    let cursor = { at: since, id: '00000000-0000-0000-0000-000000000000' };
+    let cursor = { at: since.toISOString(), id: '00000000-0000-0000-0000-000000000000' };
     let n = 0;
     for (;;) {
-      const rows: { id: string; received_at: Date; subject_kind: string; subject_id: string; site_id: string | null; waybill_no: string | null; payload: unknown }[] =
+      // The cursor keeps PostgreSQL's microseconds as text: a JS Date would round them to milliseconds and the
+      // page's last row would compare greater than itself, so the same page came back for ever.
+      const rows: { id: string; received_at: string; subject_kind: string; subject_id: string; site_id: string | null; waybill_no: string | null; payload: unknown }[] =
         await this.ds.query(
-          `SELECT id, received_at, subject_kind, subject_id, site_id, waybill_no, payload FROM events
-            WHERE (received_at, id) > ($1, $2) ORDER BY received_at, id LIMIT ${PAGE}`,
+          `SELECT id, received_at::text AS received_at, subject_kind, subject_id, site_id, waybill_no, payload FROM events
+            WHERE (received_at, id) > ($1::timestamptz, $2::uuid) ORDER BY received_at, id LIMIT ${PAGE}`,
           [cursor.at, cursor.id],
         );
       if (rows.length === 0) return n;
