@@ -22,7 +22,7 @@ describe('rules on absence and duration', () => {
   let home: (v: string) => string;
 
   beforeAll(async () => {
-    r = await startRulesEnv();
+    r = await startRulesEnv(process.env.KJ_TEST_LOG ? { KJ_LOG_LEVEL: 'debug' } : {});
     e = ev(r.w);
     home = (v) => r.env.net.vehicles.find((x) => x.id === v)!.homeSiteId;
     await setThresholds(r, { site: r.w.stationId }, [
@@ -322,6 +322,22 @@ describe('rules on absence and duration', () => {
   });
 
   describe('timers survive a restart', () => {
+    it('events a hub stored but died before evaluating are evaluated by the next hub (checkpoint replay)', async () => {
+      const no = waybill();
+      const pickup = e.pickup(no, { inspectionPhoto: undefined });
+      // As if a hub committed this event and crashed before its rule stage saw it: stored, never evaluated, and
+      // that hub's checkpoint left behind, stale.
+      await db(r, `INSERT INTO events (at, id, type, subject_kind, subject_id, site_id, waybill_no, payload, received_at)
+                   VALUES ($1, $2, 'pickup.completed', 'site', $3, $3, $4, $5::jsonb, now() - interval '20 seconds')`,
+        [pickup.at, pickup.id, r.w.stationId, no, JSON.stringify({ ...pickup, v: 1 })]);
+      await db(r, `INSERT INTO rules_checkpoints (instance_id, safe_before, beat_at) VALUES ('crashed-hub', now() - interval '90 seconds', now() - interval '1 minute')`);
+      await r.restart();
+      r.tokens.hq = (await api<{ token: string }>(r.url, '', 'POST', '/api/v1/auth/login', { username: 'hq', password: 'pw' })).body.token;
+      const v = await until(async () => (await vOf({ waybillNo: no })).find((x) => x.ruleId === 'P1'), 15_000);
+      expect(v.at).toBe(new Date(pickup.at as string).toISOString());
+      expect(await db(r, `SELECT 1 FROM rules_checkpoints WHERE instance_id = 'crashed-hub'`)).toEqual([]);
+    });
+
     it('an A1 deadline and a T2 silence pending while the hub is down still fire after it starts again', async () => {
       await setThresholds(r, { site: r.w.stationId }, [['A1', 'minutes', 0.1]]);
       const id = `C-RS-${uuid().slice(0, 6)}`;
