@@ -362,6 +362,10 @@ describe('rules on single events', () => {
       expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'station-a' });
       expect(Date.parse(ack.body.acknowledgedAt)).toBeGreaterThan(Date.now() - 60_000);
       expect((await api(r.url, r.tokens.station, 'POST', `/api/v1/alerts/${alert.id}/ack`, {})).status).toBe(409);
+      const before = await api<{ id: string }[]>(r.url, r.tokens.region, 'GET', `/api/v1/alerts?scope=region:${r.w.regionId}`);
+      expect(before.body.map((a) => a.id)).not.toContain(alert.id);
+      const within = await api<{ id: string }[]>(r.url, r.tokens.region, 'GET', `/api/v1/alerts?scope=region:${r.w.regionId}&within=true`);
+      expect(within.body.map((a) => a.id)).toContain(alert.id);
       const esc = await api<{ level: string }>(r.url, r.tokens.station, 'POST', `/api/v1/alerts/${alert.id}/escalate`, {});
       expect(esc.body.level).toBe('region');
       const inRegion = await api<{ id: string }[]>(r.url, r.tokens.region, 'GET', `/api/v1/alerts?scope=region:${r.w.regionId}`);

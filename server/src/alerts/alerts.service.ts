@@ -11,7 +11,7 @@ import { type AlertLevel, type Finding, LEVELS } from '../rules/finding';
 import { ESCALATION } from '../rules/rule-catalogue';
 import { RulesReference } from '../rules/rules-reference.service';
 import { ThresholdsService } from '../rules/thresholds.service';
-import { scopeRoom, userCovers } from '../rules/unit-scope';
+import { roomCondition, scopeRoom, userCovers } from '../rules/unit-scope';
 import { type AlertRow, AlertsRepository, toAlertSummary } from './alerts.repository';
 
 const ESC_KEY: Record<Exclude<AlertLevel, 'hq'>, string> = { floor: 'floorMinutes', site: 'siteMinutes', region: 'regionMinutes' };
@@ -157,10 +157,10 @@ export class AlertsService {
     return `((a.region_id = ${p} AND a.level IN ('region','hq')) OR ${extra})`;
   }
 
-  async list(user: UserPrincipal, q: { status: string; scope?: string; ruleId?: string; limit: number }): Promise<AlertSummaryV1[]> {
+  async list(user: UserPrincipal, q: { status: string; scope?: string; ruleId?: string; within?: boolean; limit: number }): Promise<AlertSummaryV1[]> {
     const room = scopeRoom(user, q.scope, this.cache);
     const params: unknown[] = [];
-    const conds = [this.roomWhere(room, params)];
+    const conds = [q.within ? roomCondition(room, 'a', params) : this.roomWhere(room, params)];
     if (q.status === 'open') conds.push(`a.status = 'open'`);
     else if (q.status === 'unresolved') conds.push(`a.status <> 'resolved'`);
     else if (q.status !== 'all') conds.push(`a.status = $${params.push(q.status)}`);

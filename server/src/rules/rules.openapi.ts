@@ -47,7 +47,7 @@ export const RULES_OPENAPI_PATHS: Record<string, Record<string, unknown>> = {
     get: {
       summary: 'Alerts a room sees (status open | acknowledged | resolved | unresolved | all)',
       security,
-      parameters: [q('status', 'default unresolved'), q('scope', 'room name; default the user’s unit'), q('ruleId', 'rule'), q('limit', '1–1000')],
+      parameters: [q('status', 'default unresolved'), q('scope', 'room name; default the user’s unit'), q('ruleId', 'rule'), q('within', 'true: every alert in the unit, whatever its level'), q('limit', '1–1000')],
       responses: { '200': ok(AlertListSchema), ...errors(400, 401, 403) },
     },
   },

@@ -55,6 +55,8 @@ export const AlertListQuerySchema = z.object({
   status: z.enum(['open', 'acknowledged', 'resolved', 'unresolved', 'all']).default('unresolved'),
   scope: z.string().optional(),
   ruleId: z.string().max(8).optional(),
+  /** `true`: every alert located in the scope's unit, whatever level it has reached (default: what the room sees). */
+  within: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 export const AlertActionSchema = z.object({ note: z.string().max(1000).optional() });
