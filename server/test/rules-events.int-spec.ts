@@ -49,8 +49,12 @@ describe('rules on single events', () => {
       await ingest(r, [e.pickup(bad, { declaredContents: '春节烟花爆竹一箱' }), e.pickup(ok, { declaredContents: 'a novel: the war had begun' })]);
       const l = await byWaybill(bad, 1);
       expect(rules(l)).toEqual(['P2:critical']);
-      const alerts = await api<{ ruleId: string; subjectKind: string; subjectId: string; severity: string }[]>(r.url, r.tokens.hq, 'GET', `/api/v1/alerts?scope=site:${r.w.stationId}&ruleId=P2`);
-      expect(alerts.body.some((a) => a.subjectKind === 'waybill' && a.subjectId === bad && a.severity === 'critical')).toBe(true);
+      // The alert follows its violation by a moment.
+      const alert = await until(async () => {
+        const l2 = await api<{ ruleId: string; subjectKind: string; subjectId: string; severity: string }[]>(r.url, r.tokens.hq, 'GET', `/api/v1/alerts?scope=site:${r.w.stationId}&ruleId=P2`);
+        return l2.body.find((a) => a.subjectId === bad);
+      });
+      expect(alert).toMatchObject({ subjectKind: 'waybill', severity: 'critical' });
       await evaluated();
       expect(await violations(r, { waybillNo: ok, scope: 'hq' })).toEqual([]);
     });

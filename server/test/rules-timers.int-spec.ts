@@ -58,7 +58,7 @@ describe('rules on absence and duration', () => {
       await ingest(r, [e.responded(ok)]);
       const v = await until(async () => byRule(await vOf({ ruleId: 'A1' }), 'A1').find((x) => x.subjectId === late), 15_000);
       expect(v).toMatchObject({ severity: 'warning', subjectKind: 'complaint' });
-      expect((await alertsOf(`site:${r.w.stationId}`, 'A1')).map((a) => a.subjectId)).toContain(late);
+      await until(async () => (await alertsOf(`site:${r.w.stationId}`, 'A1')).some((a) => a.subjectId === late));
       await sleep(1500);
       expect(byRule(await vOf({ ruleId: 'A1' }), 'A1').find((x) => x.subjectId === ok)).toBeUndefined();
     });
