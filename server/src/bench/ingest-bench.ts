@@ -14,12 +14,12 @@ import { PositionStream } from './position-stream';
  *  2. p50/p99 ingest→socket latency at a fixed 20,000 positions/s (a Socket.IO client in room hq);
  *  3. raw COPY rows/s into the same database, as the reference.
  * Options (env): KJ_BENCH_SCALE (fleet; 67 ≈ 20,000 vehicles), KJ_BENCH_SUSTAIN_S, KJ_BENCH_LATENCY_S,
- * KJ_BENCH_RULES=on|off|both (both also writes bench/results/rules.json).
+ * KJ_BENCH_RULES=on|off (the rules' cost is measured by bench:rules).
  */
 const SCALE = Number(process.env.KJ_BENCH_SCALE ?? 67);
 const SUSTAIN_S = Number(process.env.KJ_BENCH_SUSTAIN_S ?? 20);
 const LATENCY_S = Number(process.env.KJ_BENCH_LATENCY_S ?? 20);
-const RULES = (process.env.KJ_BENCH_RULES ?? 'off') as 'on' | 'off' | 'both';
+const RULES = (process.env.KJ_BENCH_RULES ?? 'off') as 'on' | 'off';
 const BATCH = 2000;
 const IN_FLIGHT = 6;
 const COPY_ROWS = 1_000_000;
@@ -159,7 +159,7 @@ async function main() {
   log(`preparing a database with the reference network at scale ${SCALE}`);
   const db = await benchDb(SCALE);
   try {
-    const modes = RULES === 'both' ? [false, true] : [RULES === 'on'];
+    const modes = [RULES === 'on'];
     const runs = [];
     for (const m of modes) runs.push({ rulesOn: m, ...(await runOnce(m, db)) });
     log('raw COPY reference');
@@ -184,19 +184,6 @@ async function main() {
     };
     console.log(JSON.stringify(result, null, 2));
     log(`wrote ${writeResult('ingest.json', result)}`);
-    if (RULES === 'both') {
-      const on = runs.find((r) => r.rulesOn)!;
-      const off = runs.find((r) => !r.rulesOn)!;
-      const rules = {
-        positions_per_s_rules_on: Math.round(on.s.perS),
-        positions_per_s_rules_off: Math.round(off.s.perS),
-        cost: +(1 - on.s.perS / off.s.perS).toFixed(3),
-        latency_p99_ms_rules_on: on.l.p99,
-        latency_p99_ms_rules_off: off.l.p99,
-      };
-      console.log(JSON.stringify(rules, null, 2));
-      log(`wrote ${writeResult('rules.json', rules)}`);
-    }
   } finally {
     await db.drop();
   }

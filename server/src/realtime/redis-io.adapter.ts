@@ -23,8 +23,8 @@ export class RedisIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server: Server = super.createIOServer(port, { ...options, perMessageDeflate: false, maxHttpBufferSize: 1e6 } as ServerOptions);
-    this.pub ??= createRedis(this.redisUrl, 'io-pub');
-    this.sub ??= quietUnsubscribe(createRedis(this.redisUrl, 'io-sub'));
+    this.pub ??= quietLate(createRedis(this.redisUrl, 'io-pub'), ['publish']);
+    this.sub ??= quietLate(createRedis(this.redisUrl, 'io-sub'), ['unsubscribe', 'punsubscribe']);
     server.adapter(createAdapter(this.pub, this.sub, { key: `${this.prefix}#io` }));
     return server;
   }
@@ -38,11 +38,12 @@ export class RedisIoAdapter extends IoAdapter {
 }
 
 /**
- * The adapter unsubscribes without awaiting when a namespace closes, and Nest may close the server more than
- * once on shutdown: those late unsubscribes on a closed connection must not surface as unhandled rejections.
+ * The adapter unsubscribes without awaiting when a namespace closes, Nest may close the server more than once on
+ * shutdown, and a last frame may be published as the clients quit: such late commands on a closed connection
+ * must not surface as unhandled rejections (which would crash the process mid-drain).
  */
-function quietUnsubscribe(r: Redis): Redis {
-  for (const m of ['unsubscribe', 'punsubscribe'] as const) {
+function quietLate(r: Redis, methods: ('unsubscribe' | 'punsubscribe' | 'publish')[]): Redis {
+  for (const m of methods) {
     const orig = r[m].bind(r) as (...a: unknown[]) => Promise<unknown>;
     (r as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => orig(...a).catch(() => undefined);
   }
