@@ -9,7 +9,6 @@ module.exports = {
       displayName: 'integration',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
-      testTimeout: 180_000,
     },
   ],
 };

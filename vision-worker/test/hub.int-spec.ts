@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -134,6 +134,7 @@ function runWorker(hubUrl: string, token: string, cameraId: string, floorId: str
     heartbeatSeconds: 1,
     clips: true,
   };
+  mkdirSync(workDir, { recursive: true });
   const configPath = join(workDir, 'worker.json');
   writeFileSync(configPath, JSON.stringify(config));
   return new Promise((res) => {
@@ -182,12 +183,12 @@ describe('vision worker → hub', () => {
     const r = await fetch(`${hub.url}/api/v1/network`, { headers: { authorization: `Bearer ${userToken}` } });
     network = NetworkSchema.parse(await r.json());
     work = mkdtempSync(join(tmpdir(), 'kj-vision-it-'));
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await hub?.destroy();
     if (work) rmSync(work, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   /** A floor with a camera, and a feed token scoped to its site. */
   function pickCamera(skip: number) {
@@ -219,7 +220,7 @@ describe('vision worker → hub', () => {
     const run = await runWorker(hub.url, token, camera.id, floor.id, join(work, 'a'));
     expect({ code: run.code, log: run.code === 0 ? '' : run.log }).toEqual({ code: 0, log: '' });
     await expectOneThrowWithSnapshot(floor.id, camera.id);
-  });
+  }, 180_000);
 
   it('delivers the same, once, when the hub is down for the first seconds', async () => {
     const { floor, camera, token } = pickCamera(1);
@@ -231,5 +232,5 @@ describe('vision worker → hub', () => {
     expect({ code: run.code, log: run.code === 0 ? '' : run.log }).toEqual({ code: 0, log: '' });
     expect(run.log).toContain('hub not reachable');
     await expectOneThrowWithSnapshot(floor.id, camera.id);
-  });
+  }, 180_000);
 });

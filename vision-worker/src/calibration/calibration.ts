@@ -225,7 +225,16 @@ export interface BallisticFit {
  * Each observation gives two equations linear in (p0, v0); gravity fixes the metric scale along the ray,
  * which is what turns a 2D track into heights in centimetres.
  */
-export function fitBallistic(cam: CameraModel, obs: readonly TimedPoint[], g = GRAVITY_CM_S2): BallisticFit | null {
+export interface FitPrior {
+  /** Where the trajectory is believed to be, horizontally, at time t (e.g. the thrower's position at the release). */
+  t: number;
+  x: number;
+  y: number;
+  /** Weight of the two prior equations relative to the image equations (whose residuals are ~ depth × pixels). */
+  weight: number;
+}
+
+export function fitBallistic(cam: CameraModel, obs: readonly TimedPoint[], g = GRAVITY_CM_S2, prior?: FitPrior): BallisticFit | null {
   if (obs.length < 4) return null;
   const P = cam.P;
   const t0 = obs[0].t;
@@ -248,6 +257,23 @@ export function fitBallistic(cam: CameraModel, obs: readonly TimedPoint[], g = G
       for (let i = 0; i < 6; i++) {
         Atb[i] += a[i] * b;
         for (let j = 0; j < 6; j++) AtA[i * 6 + j] += a[i] * a[j];
+      }
+    }
+  }
+  if (prior) {
+    // soft horizontal anchor: weight·(p0 + v0·dt − anchor) = 0 for x and y
+    const dt = prior.t - t0;
+    const w2 = prior.weight * prior.weight;
+    for (const [i, target] of [
+      [0, prior.x],
+      [1, prior.y],
+    ] as const) {
+      const a = [0, 0, 0, 0, 0, 0];
+      a[i] = 1;
+      a[i + 3] = dt;
+      for (let r = 0; r < 6; r++) {
+        Atb[r] += w2 * a[r] * target;
+        for (let c = 0; c < 6; c++) AtA[r * 6 + c] += w2 * a[r] * a[c];
       }
     }
   }

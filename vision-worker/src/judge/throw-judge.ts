@@ -1,24 +1,46 @@
-import { fitBallistic, type BallisticFit } from '../calibration/calibration';
+import { fitBallistic, type BallisticFit, type FitPrior } from '../calibration/calibration';
 import { centre, type Track, type TrackPoint } from '../track/tracker';
 import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
 const MIN_POINTS = 6;
 const MIN_SPAN_S = 0.2;
 const MAX_WINDOW = 45;
+/** Centre height of a parcel lying on the floor, for a fall whose landing left the view. */
+const RESTING_CENTRE_CM = 15;
+/** Horizontal uncertainty of "the parcel is at the thrower's position at the release" (hands reach ~0.7 m). */
+const ANCHOR_SIGMA_CM = 50;
+const PIXEL_SIGMA = 2;
+const MAX_DOWNWARD_RELEASE = 150;
+/** Fitted landing vs where the parcel rests (it slides a little after landing). */
+const LANDING_TOLERANCE_CM = 60;
+const LANDED_CENTRE_MAX_CM = 45;
+
+interface Candidate {
+  id: string;
+  box: TrackPoint['box'];
+  feet: [number, number];
+}
 
 interface Flight {
   s: number;
   e: number;
   fit: BallisticFit;
   tol: number;
+  /** False when the track ended in the air (thrown out of view, lost): the landing was not seen. */
+  landed: boolean;
+  /** The person the fit was anchored to (or found within reach of the release). */
+  who?: Candidate;
+  anchored: boolean;
 }
 
 /**
  * Rule S1. A throw is a parcel leaving a person's hands and falling more than the threshold. The flight is
  * the longest stretch of the parcel's track that a free-fall trajectory explains through the calibrated
- * camera (gravity gives the scale, so the release height comes out in centimetres); its first point is the
- * release. A fall with nobody within reach at the release (a parcel sliding off a conveyor) is not a
- * person's throw.
+ * camera (gravity gives the metric scale, so the release height comes out in centimetres); its first point is
+ * the release. Gravity alone pins the depth poorly on short flights, so the fit is also anchored softly at the
+ * release to the position of a person within reach (their feet, through the floor homography), and, when the
+ * landing is seen, checked against where the parcel comes to rest. A fall with nobody within reach at the
+ * release (a parcel sliding off a conveyor) is not a person's throw.
  */
 export class ThrowJudge {
   private consumed = new Map<string, number>();
@@ -42,9 +64,9 @@ export class ThrowJudge {
     if (!settled && !ended) return null;
     this.consumed.set(parcel.id, obs[Math.max(0, n - 3)].frame);
     if (ended) this.consumed.delete(parcel.id);
-    const flight = this.findFlight(obs, still);
+    const flight = this.findFlight(obs, still, settled || still[n - 1], persons);
     if (!flight) return null;
-    return this.verdict(parcel, obs, flight, persons);
+    return this.verdict(parcel, obs, flight);
   }
 
   forget(trackId: string) {
@@ -55,8 +77,17 @@ export class ThrowJudge {
     this.consumed.set(trackId, Math.max(frame, this.consumed.get(trackId) ?? -1));
   }
 
-  private findFlight(obs: readonly TrackPoint[], still: readonly boolean[]): Flight | null {
-    const cam = this.ctx.camera;
+  private candidates(frame: number, persons: readonly Track[]): Candidate[] {
+    const out: Candidate[] = [];
+    for (const p of persons) {
+      const ph = personAt(p, frame, 4);
+      if (ph) out.push({ id: p.id, box: ph.box, feet: this.ctx.camera.imageToPlane(bottomCentre(ph.box)) });
+    }
+    return out;
+  }
+
+  private findFlight(obs: readonly TrackPoint[], still: readonly boolean[], landed: boolean, persons: readonly Track[]): Flight | null {
+    const { camera, settings } = this.ctx;
     // the moving run, with one still point on each side
     let a = still.findIndex((s, i) => i > 0 && !s) - 1;
     a = Math.max(0, a);
@@ -67,68 +98,94 @@ export class ThrowJudge {
       const [u, v] = centre(o.box);
       return { t: o.t, u, v };
     });
+    const rest = landed ? obs[obs.length - 1] : null;
+    const attempt = (s: number, e: number, who?: Candidate, people: Candidate[] = []): Flight | null => {
+      const win = pts.slice(s, e + 1);
+      const meanDiag = obs.slice(s, e + 1).reduce((acc, o) => acc + Math.hypot(o.box[2] - o.box[0], o.box[3] - o.box[1]), 0) / win.length;
+      const tol = Math.max(1.5, 0.035 * meanDiag);
+      // gravity alone pins the depth poorly on a short, noisy track: when the landing is not seen, anchor it
+      // softly at the release to the thrower's feet (a seen landing is checked against the rest position instead)
+      let prior: FitPrior | undefined;
+      const depthTo = (x: number, y: number) => Math.hypot(camera.center[0] - x, camera.center[1] - y, camera.center[2]);
+      if (who) {
+        prior = { t: win[0].t, x: who.feet[0], y: who.feet[1], weight: (depthTo(who.feet[0], who.feet[1]) * PIXEL_SIGMA) / ANCHOR_SIGMA_CM };
+      }
+      const fit = fitBallistic(camera, win, undefined, prior);
+      if (!fit || fit.rmsPx > tol || !this.plausible(fit, win, rest)) return null;
+      const p = fit.at(win[0].t);
+      const reach = (c: Candidate) => Math.hypot(p[0] - c.feet[0], p[1] - c.feet[1]);
+      if (who) return reach(who) <= settings.personReachCm ? { s, e, fit, tol, landed, who, anchored: true } : null;
+      // unanchored (the landing anchors it): whoever is within reach of the release or holds the parcel
+      const holder = people
+        .filter((c) => reach(c) <= settings.personReachCm || contains(expand(c.box, 0.15), [win[0].u, win[0].v]))
+        .sort((x, y) => reach(x) - reach(y))[0];
+      return holder ? { s, e, fit, tol, landed, who: holder, anchored: false } : null;
+    };
     let best: Flight | null = null;
     for (let s = a; s <= b - MIN_POINTS + 1; s++) {
+      const people = this.candidates(obs[s].frame, persons);
       for (let e = Math.min(b, s + MAX_WINDOW); e >= s + MIN_POINTS - 1; e--) {
         if (best && e - s <= best.e - best.s) break;
         if (obs[e].t - obs[s].t < MIN_SPAN_S) break;
-        const win = pts.slice(s, e + 1);
-        const meanDiag = obs.slice(s, e + 1).reduce((acc, o) => acc + Math.hypot(o.box[2] - o.box[0], o.box[3] - o.box[1]), 0) / win.length;
-        const tol = Math.max(1.5, 0.035 * meanDiag);
-        const fit = fitBallistic(cam, win);
-        if (!fit || fit.rmsPx > tol) continue;
-        if (!this.plausible(fit, win, obs[Math.min(obs.length - 1, e + 1)])) continue;
-        best = { s, e, fit, tol };
-        break;
+        if (still[e] && e > s) continue; // the flight ends in the air; the first still point is the landing, not part of it
+        // a seen landing anchors the depth without bias; the thrower's position (biased by the reach of the
+        // arms) anchors it only when the parcel left the view or the track was lost in the air
+        let found: Flight | null = rest ? attempt(s, e, undefined, people) : null;
+        if (!rest) {
+          for (const who of people) {
+            const f = attempt(s, e, who);
+            if (f && (!found || f.fit.rmsPx < found.fit.rmsPx)) found = f;
+          }
+        }
+        if (found) {
+          best = found;
+          break;
+        }
       }
     }
     // the longest window may start a point or two early, in the carry; a release is where the residual drops
     while (best && best.e - (best.s + 1) + 1 >= MIN_POINTS && obs[best.e].t - obs[best.s + 1].t >= MIN_SPAN_S) {
-      const fit = fitBallistic(cam, pts.slice(best.s + 1, best.e + 1));
-      if (!fit || fit.rmsPx > 0.5 * best.fit.rmsPx) break;
-      best = { ...best, s: best.s + 1, fit };
+      const next = attempt(best.s + 1, best.e, best.anchored ? best.who : undefined, best.who ? [best.who] : []);
+      if (!next || next.fit.rmsPx > 0.5 * best.fit.rmsPx) break;
+      best = next;
     }
     return best;
   }
 
   /**
    * Gravity fixes the scale only up to what noise allows; a physically wrong solution (far behind the scene,
-   * absurdly fast) can fit a short track too. The landing must agree with where the parcel comes to rest on
-   * the floor, seen through the floor homography, which ties the fitted depth to the calibration.
+   * absurdly fast) can fit a short track too. A seen landing must agree with where the parcel comes to rest
+   * on the floor, through the floor homography, which ties the fitted depth to the calibration.
    */
-  private plausible(fit: BallisticFit, win: { t: number }[], after: TrackPoint): boolean {
+  private plausible(fit: BallisticFit, win: { t: number }[], rest: TrackPoint | null): boolean {
     const zs = win.map((w) => fit.at(w.t)[2]);
-    if (Math.min(...zs) < -30 || Math.max(...zs) > 400) return false;
+    if (Math.min(...zs) < -30 || Math.max(...zs) > 300) return false;
     if (Math.hypot(...fit.v0) > 1200) return false;
+    // released, not hurled at the floor: a fall needs its time (50 cm takes 0.32 s from rest), and a window
+    // that starts while the hand is still lowering the parcel would otherwise read as a fast downward throw
+    if (fit.v0[2] < -MAX_DOWNWARD_RELEASE) return false;
+    if (!rest) return true;
     const land = fit.at(win[win.length - 1].t);
-    if (land[2] > 80) return false;
-    const [rx, ry] = this.ctx.camera.imageToPlane(bottomCentre(after.box));
-    return Math.hypot(land[0] - rx, land[1] - ry) < 80;
+    if (land[2] > LANDED_CENTRE_MAX_CM) return false; // the window must reach the floor: the whole fall is seen
+    const [rx, ry] = this.ctx.camera.imageToPlane(bottomCentre(rest.box));
+    return Math.hypot(land[0] - rx, land[1] - ry) < LANDING_TOLERANCE_CM;
   }
 
-  private verdict(parcel: Track, obs: readonly TrackPoint[], f: Flight, persons: readonly Track[]): Judgement | null {
-    const { settings, camera, zones } = this.ctx;
+  private verdict(parcel: Track, obs: readonly TrackPoint[], f: Flight): Judgement | null {
+    const { settings, zones } = this.ctx;
     const rel = obs[f.s];
     const land = obs[f.e];
     const pRel = f.fit.at(rel.t);
     const pLand = f.fit.at(land.t);
-    const drop = pRel[2] - Math.max(0, Math.min(pLand[2], 15));
+    const drop = pRel[2] - (f.landed ? Math.max(0, Math.min(pLand[2], RESTING_CENTRE_CM)) : RESTING_CENTRE_CM);
     if (drop < settings.dropHeightCm) return null;
     if (inZone(zones, 'drop', bottomCentre(land.box))) return null;
     if (zones.some((z) => z.kind === 'floor') && !inZone(zones, 'floor', bottomCentre(land.box))) return null;
-    // who released it: a person standing within reach, or whose image box holds the parcel
-    let who: { id: string; box: TrackPoint['box']; dist: number } | undefined;
-    for (const p of persons) {
-      const ph = personAt(p, rel.frame, 4);
-      if (!ph) continue;
-      const [fx, fy] = camera.imageToPlane(bottomCentre(ph.box));
-      const dist = Math.hypot(fx - pRel[0], fy - pRel[1]);
-      const holds = contains(expand(ph.box, 0.15), centre(rel.box));
-      if ((dist <= settings.personReachCm || holds) && (!who || dist < who.dist)) who = { id: p.id, box: ph.box, dist };
-    }
+    // who released it: the anchor of the fit, or (unanchored fit with a seen landing) a person within reach
+    const who = f.who;
     if (!who) return null;
     const hSpeed = Math.hypot(f.fit.v0[0], f.fit.v0[1]);
-    const confidence = sigmoid((drop - settings.dropHeightCm) / 12) * (1 - 0.4 * Math.min(1, f.fit.rmsPx / f.tol));
+    const confidence = sigmoid((drop - settings.dropHeightCm) / 12) * (1 - 0.4 * Math.min(1, f.fit.rmsPx / f.tol)) * (f.landed ? 1 : 0.85);
     return {
       kind: hSpeed >= settings.throwMinSpeedCmS ? 'throw' : 'drop',
       confidence: Math.round(confidence * 1000) / 1000,

@@ -40,6 +40,7 @@ export class CameraPipeline {
   private recentPersons: Track[] = [];
   private counted = new Set<string>();
   private ring: SourceFrame[] = [];
+  private reported: Judgement[] = [];
 
   constructor(private readonly o: PipelineOptions) {
     this.tracker = new Tracker(`${o.cameraId}:`);
@@ -109,6 +110,23 @@ export class CameraPipeline {
 
   /** One motion is one judgement: a throw's flight is not also judged as a kick, nor a kick's slide as a throw. */
   private judgeTrack(tr: Track, persons: Track[], ended: boolean): Judgement | null {
+    const j = this.judgeMotion(tr, persons, ended);
+    if (!j) return null;
+    // a parcel can be tracked twice (a track lost and found again): the same act seen twice is reported once
+    const [cx, cy] = [(j.parcelBox[0] + j.parcelBox[2]) / 2, (j.parcelBox[1] + j.parcelBox[3]) / 2];
+    const twin = this.reported.find(
+      (r) =>
+        (r.kind === 'kick') === (j.kind === 'kick') &&
+        r.startFrame <= j.endFrame &&
+        j.startFrame <= r.endFrame &&
+        (r.personTrackId === j.personTrackId || Math.hypot((r.parcelBox[0] + r.parcelBox[2]) / 2 - cx, (r.parcelBox[1] + r.parcelBox[3]) / 2 - cy) < 80),
+    );
+    if (twin) return null;
+    this.reported = [...this.reported.filter((r) => j.frame - r.endFrame < 150), j];
+    return j;
+  }
+
+  private judgeMotion(tr: Track, persons: Track[], ended: boolean): Judgement | null {
     const t = this.throwJudge.judge(tr, persons, ended);
     if (t) {
       this.kickJudge.consumeUntil(tr.id, t.endFrame);
