@@ -1,7 +1,7 @@
 import { centre, type Track, type TrackPoint } from '../track/tracker';
 import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
-const PRE_STILL = 3;
+const PRE_STILL = 6;
 const MAX_SLIDE_S = 2.5;
 /** Faster than any foot: a track that jumped between parcels. */
 const MAX_KICK_SPEED = 1000;
