@@ -199,8 +199,19 @@ describe('the wallboard against the real hub, with moving data', () => {
     const hq = await newPage('hq', '/hq');
     await hq.locator(`[data-testid=alert-ticker]`).waitFor();
     await eventually(async () => (await hq.locator(`[data-testid=alert-ticker] [data-alert-id="${alert.id}"]`).count()) === 1, 'alert on the HQ ticker');
-    // The vehicle pulses on the map where it is.
-    await hq.locator(`[data-hotspot="${vehicle}"][data-kind=incident]`).waitFor({ timeout: 10_000 });
+    // The vehicle pulses on the map where it is (a zero-size anchor translated to the vehicle's pixel).
+    const spot = hq.locator(`[data-hotspot="${vehicle}"][data-kind=incident]`);
+    await spot.waitFor({ state: 'attached', timeout: 10_000 });
+    const placed = await spot.evaluate((el) => {
+      const m = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec((el as HTMLElement).style.transform);
+      const box = el.parentElement!.getBoundingClientRect();
+      return m ? { x: Number(m[1]), y: Number(m[2]), w: box.width, h: box.height } : null;
+    });
+    expect(placed).not.toBeNull();
+    expect(placed!.x).toBeGreaterThan(0);
+    expect(placed!.x).toBeLessThan(placed!.w);
+    expect(placed!.y).toBeGreaterThan(0);
+    expect(placed!.y).toBeLessThan(placed!.h);
     await screenshot(hq, 'hq-map-incident-1920x1080');
 
     const region = alert.regionId ?? net.sites.find((s) => s.id === alert.siteId)?.regionId;

@@ -14,7 +14,7 @@ import { FakeHub } from './fake-hub';
 const params = new URLSearchParams(location.search);
 const vehicles = Number(params.get('vehicles') ?? 20_000);
 const hz = Number(params.get('hz') ?? 1);
-const frameMs = Number(params.get('frameMs') ?? 200);
+const frameMs = Number(params.get('frameMs') ?? 1000);
 const hub = new FakeHub({ vehicles, hz, frameMs, seed: 1 });
 networkIndex.value = new NetworkIndex(hub.network);
 

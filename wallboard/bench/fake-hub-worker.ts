@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /**
  * The bench's feed, off the page's main thread (as the hub is in real life): every vehicle moves at `hz`, and
- * frames leave every `frameMs` (the hub's KJ_POSITION_FRAME_MS) as the JSON text a socket message carries;
+ * frames leave every `frameMs` (the hub's KJ_HQ_FRAME_MS for the hq room) as the JSON text a socket message carries;
  * a KPI frame every ten seconds.
  */
 import type { RoomDeltaV1 } from '@kanjian/shared';

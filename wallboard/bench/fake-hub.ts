@@ -6,7 +6,7 @@ export interface FakeHubOptions {
   vehicles: number;
   /** Position fixes per vehicle per second. */
   hz: number;
-  /** The hub's frame interval per room (KJ_POSITION_FRAME_MS, 200 by default). */
+  /** The hub's frame interval for the room (KJ_HQ_FRAME_MS: 1000 for hq; KJ_POSITION_FRAME_MS for the others). */
   frameMs: number;
   seed?: number;
 }
