@@ -127,6 +127,13 @@ describe('the wallboard against the real hub, with moving data', () => {
     // The 三全三降 tiles are filled from the hub's KPIs (the complaint rate has a value once parcels are scanned).
     await attrWhen(page, '[data-testid=kpi-complaint_rate_per_10k]', 'data-value', (v) => v !== null && v !== '' && Number.isFinite(Number(v)));
     expect(await page.locator('[data-testid=stale-banner]').count()).toBe(0);
+    // A reefer whose cargo warms past its range pulses as a cold-chain excursion.
+    const reefer = feeder.movingVehicleIds.find((id) => net.vehicles.find((v) => v.id === id)?.coldProfile === 'chilled');
+    if (!reefer) throw new Error('no chilled vehicle among the moving ones');
+    feeder.setTemperature(reefer, 12.5);
+    await page.locator(`[data-hotspot="${reefer}"][data-kind=cold]`).waitFor({ state: 'attached', timeout: 15_000 });
+    await attrWhen(page, '[data-testid=stat-cold]', 'data-value', (v) => Number(v) >= 1);
+    feeder.setTemperature(reefer, 4);
     await screenshot(page, 'hq-map-1920x1080');
     await page.close();
   });
@@ -337,6 +344,17 @@ describe('the wallboard against the real hub, with moving data', () => {
     await screenshot(page, 'waybill-trace-1920x1080');
     await page.goto(`${hub.url}/trace/NOPE00000000`);
     await page.locator('[data-testid=trace-error]').waitFor();
+
+    // The complaint waits in its region's backlog with its first-response timer running down (opened ten
+    // minutes ago, A1 gives 30 minutes).
+    await page.goto(`${hub.url}/console/region/${station.regionId}`);
+    const row = page.locator(`[data-testid=complaints] tr`, { hasText: waybillNo });
+    await row.waitFor({ timeout: 20_000 });
+    const before = (await row.textContent()) ?? '';
+    expect(before).toMatch(/首响剩余\s*0:(1\d|20):\d{2}/);
+    await page.waitForTimeout(2100);
+    expect(await row.textContent()).not.toBe(before);
+    await screenshot(page, 'console-complaints-1920x1080');
     await page.close();
   });
 
@@ -362,10 +380,21 @@ describe('the wallboard against the real hub, with moving data', () => {
     expect(mine.find((v) => v.id === open.id)?.status).toBe('appealed');
     await page.close();
 
-    // The appeal waits on the site's console with its evidence.
+    // The appeal waits on the site's console with its evidence; the reviewer dismisses it with a reason.
     const consolePage = await newPage('site', `/console/site/${scopes.hub.id}`);
-    await consolePage.locator(`[data-testid=appeals] [data-appeal-id]`).first().waitFor({ timeout: 20_000 });
+    const appeal = consolePage.locator(`[data-testid=appeals] [data-appeal-id]`, { hasText: '当时包裹从传送带滑落' }).first();
+    await appeal.waitFor({ timeout: 20_000 });
+    await appeal.locator('[data-testid=evidence-thumb]').waitFor({ timeout: 10_000 });
     await screenshot(consolePage, 'console-appeals-1920x1080');
+    await appeal.locator('[data-testid=appeal-dismiss]').click();
+    await consolePage.locator('[role=alert]', { hasText: '请填写审核理由' }).waitFor();
+    await appeal.locator('[data-testid=appeal-reason]').fill('视频复核：传送带故障导致掉落');
+    await appeal.locator('[data-testid=appeal-dismiss]').click();
+    await appeal.waitFor({ state: 'detached', timeout: 10_000 });
+    await eventually(async () => {
+      const list = (await getJson<Array<{ id: string; status: string }>>(`${hub.url}/api/v1/me/violations`, meToken)).body;
+      return list.find((v) => v.id === open.id)?.status === 'dismissed';
+    }, 'violation dismissed after the appeal', 10_000);
     await consolePage.close();
   });
 
