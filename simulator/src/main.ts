@@ -126,6 +126,8 @@ export async function main(argv: string[]): Promise<number> {
     startAt,
     endAt,
     backlogFrom,
+    prelude: backlogFrom === undefined && opts.prelude,
+    drain: opts.drain,
     batchSize: opts.batch,
     concurrency: opts.concurrency,
     logEveryMs: opts.logEveryMs,

@@ -23,6 +23,8 @@ export interface CliOptions {
   maxCatchupMs: number;
   logEveryMs: number;
   positions: boolean;
+  prelude: boolean;
+  drain: 'flush' | 'wait';
   fresh: boolean;
   printRates: boolean;
   help: boolean;
@@ -51,6 +53,10 @@ export const USAGE = `kanjian simulator — drives a Kanjian hub through its pub
   --max-catchup D      after a restart in real time, replay a gap up to this long (default 10m), else skip it
   --log-every D        progress and rates log interval, wall time (default 10s)
   --no-positions       no 1 Hz truck positions (trips still depart, arrive and break down)
+  --no-prelude         on a fresh start, do not first upload the history the hub needs (parcels already out
+                       for delivery with their calls and consents, trucks under way, open complaints)
+  --drain M            at the end of --duration: flush (send late uploads still waiting at once; default) or
+                       wait (keep the clock running until the last one is due, up to 46 min simulated)
   --fresh              ignore the state file and start afresh
   --print-rates        print the calibrated rates as a Markdown table and exit
   --help
@@ -88,6 +94,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'max-catchup': { type: 'string' },
       'log-every': { type: 'string' },
       'no-positions': { type: 'boolean' },
+      'no-prelude': { type: 'boolean' },
+      drain: { type: 'string' },
       fresh: { type: 'boolean' },
       'print-rates': { type: 'boolean' },
       help: { type: 'boolean' },
@@ -108,6 +116,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (evidence !== 'upload' && evidence !== 'none') throw new Error(`--evidence must be upload or none, got "${evidence}"`);
   const format = values.format ?? 'ndjson';
   if (format !== 'ndjson' && format !== 'json') throw new Error(`--format must be ndjson or json, got "${format}"`);
+  const drain = values.drain ?? 'flush';
+  if (drain !== 'flush' && drain !== 'wait') throw new Error(`--drain must be flush or wait, got "${drain}"`);
   let start: number | null = null;
   if (values.start !== undefined && values.start !== 'now') {
     start = Date.parse(values.start);
@@ -136,6 +146,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     maxCatchupMs: values['max-catchup'] !== undefined ? parseDuration(values['max-catchup']) : 10 * 60_000,
     logEveryMs: values['log-every'] !== undefined ? parseDuration(values['log-every']) : 10_000,
     positions: !(values['no-positions'] ?? false),
+    prelude: !(values['no-prelude'] ?? false),
+    drain,
     fresh: values.fresh ?? false,
     printRates,
     help,

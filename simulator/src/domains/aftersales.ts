@@ -232,6 +232,38 @@ export class AftersalesDomain implements Domain {
     return plan;
   }
 
+  /** A fresh start: complaints opened before it and still open (with their first response, if given). */
+  prelude(start: number, sink: Sink): void {
+    for (const st of this.net.stations) {
+      for (let d = addDays(dayOf(start), -5); d <= dayOf(start); d = addDays(d, 1)) {
+        for (const c of this.plan(st, d).byOpened) {
+          if (c.opened >= start || (c.resolved !== null && c.resolved < start)) continue;
+          this.emitOpened(c, sink, start);
+          if (c.responded < start) this.emitResponded(c, sink, start);
+        }
+      }
+    }
+  }
+
+  private emitOpened(c: Complaint, sink: Sink, deliverAt = c.opened + 1000): void {
+    const id = eventId(this.opts.seed, 'complaint', c.id, 'opened');
+    sink.emit({
+      event: { id, type: 'complaint.opened', at: isoUtc8(c.opened), complaintId: c.id, ...(c.waybillNo ? { waybillNo: c.waybillNo } : {}), siteId: c.stationId, category: c.category, channel: c.channel, text: c.text },
+      atMs: c.opened,
+      deliverAt,
+      domain: 'aftersales',
+    });
+    // The complaint's courier goes in the detail, not personId: the hub holds A1/A2 against the site.
+    const t = (rule: TruthEntry['rule'], due: number, detail: TruthEntry['detail']) =>
+      sink.truth({ id: `${rule}:${c.id}`, rule, severity: RULES[rule].severity, at: isoUtc8(c.opened), dueAt: isoUtc8(due), subject: { kind: 'complaint', id: c.id }, siteId: c.stationId, complaintId: c.id, eventId: id, ...(c.waybillNo ? { waybillNo: c.waybillNo } : {}), detail: { ...detail, category: c.category, cause: c.cause, ...(c.courierId ? { courierId: c.courierId } : {}) } });
+    if (c.lateResponse) t('A1', c.opened + RULES.A1.defaults.minutes * MINUTE, { respondedAfterMin: M.round((c.responded - c.opened) / MINUTE) });
+    if (c.lateResolution) t('A2', c.opened + RULES.A2.defaults.hours * HOUR, { resolvedAfterH: c.resolved === null ? -1 : M.round((c.resolved - c.opened) / HOUR) });
+  }
+
+  private emitResponded(c: Complaint, sink: Sink, deliverAt = c.responded + 1000): void {
+    sink.emit({ event: { id: eventId(this.opts.seed, 'complaint', c.id, 'responded'), type: 'complaint.responded', at: isoUtc8(c.responded), complaintId: c.id, siteId: c.stationId, by: c.responder }, atMs: c.responded, deliverAt, domain: 'aftersales' });
+  }
+
   generate(from: number, to: number, sink: Sink): void {
     const seed = this.opts.seed;
     const live = (t: number) => t + 1000;
@@ -239,26 +271,11 @@ export class AftersalesDomain implements Domain {
       // Complaints follow their cause by up to 30 h and close up to 80 h later.
       for (let d = addDays(dayOf(from), -5); d <= dayOf(to - 1); d = addDays(d, 1)) {
         const p = this.plan(st, d);
-        for (const c of slice(p.byOpened, (c) => c.opened, from, to)) {
-          const id = eventId(seed, 'complaint', c.id, 'opened');
-          sink.emit({
-            event: { id, type: 'complaint.opened', at: isoUtc8(c.opened), complaintId: c.id, ...(c.waybillNo ? { waybillNo: c.waybillNo } : {}), siteId: c.stationId, category: c.category, channel: c.channel, text: c.text },
-            atMs: c.opened,
-            deliverAt: live(c.opened),
-            domain: 'aftersales',
-          });
-          // The complaint's courier goes in the detail, not personId: the hub holds A1/A2 against the site.
-          const t = (rule: TruthEntry['rule'], due: number, detail: TruthEntry['detail']) =>
-            sink.truth({ id: `${rule}:${c.id}`, rule, severity: RULES[rule].severity, at: isoUtc8(c.opened), dueAt: isoUtc8(due), subject: { kind: 'complaint', id: c.id }, siteId: c.stationId, complaintId: c.id, eventId: id, ...(c.waybillNo ? { waybillNo: c.waybillNo } : {}), detail: { ...detail, category: c.category, cause: c.cause, ...(c.courierId ? { courierId: c.courierId } : {}) } });
-          if (c.lateResponse) t('A1', c.opened + RULES.A1.defaults.minutes * MINUTE, { respondedAfterMin: M.round((c.responded - c.opened) / MINUTE) });
-          if (c.lateResolution) t('A2', c.opened + RULES.A2.defaults.hours * HOUR, { resolvedAfterH: c.resolved === null ? -1 : M.round((c.resolved - c.opened) / HOUR) });
-        }
+        for (const c of slice(p.byOpened, (c) => c.opened, from, to)) this.emitOpened(c, sink);
         if (p.spike && p.spike.at >= from && p.spike.at < to) {
           sink.truth({ id: `X3:${st.site.id}:${d}`, rule: 'X3', severity: RULES.X3.severity, at: isoUtc8(p.spike.at), dueAt: isoUtc8(p.spike.at), subject: { kind: 'site', id: st.site.id }, siteId: st.site.id, detail: { complaints: p.spike.count } });
         }
-        for (const c of slice(p.byResponded, (c) => c.responded, from, to)) {
-          sink.emit({ event: { id: eventId(seed, 'complaint', c.id, 'responded'), type: 'complaint.responded', at: isoUtc8(c.responded), complaintId: c.id, siteId: c.stationId, by: c.responder }, atMs: c.responded, deliverAt: live(c.responded), domain: 'aftersales' });
-        }
+        for (const c of slice(p.byResponded, (c) => c.responded, from, to)) this.emitResponded(c, sink);
         for (const c of slice(p.byResolved, (c) => c.resolved!, from, to)) {
           sink.emit({ event: { id: eventId(seed, 'complaint', c.id, 'resolved'), type: 'complaint.resolved', at: isoUtc8(c.resolved!), complaintId: c.id, siteId: c.stationId, by: c.resolver, outcome: c.outcome }, atMs: c.resolved!, deliverAt: live(c.resolved!), domain: 'aftersales' });
         }

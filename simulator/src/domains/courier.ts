@@ -376,6 +376,26 @@ export class CourierDomain implements Domain {
     }
   }
 
+  /**
+   * A fresh start at `start`: the parcels still out for delivery carry their history (out, the call, the
+   * consent, the hub arrival) from before it, uploaded at once, so the hub judges their sign-offs on what
+   * really happened.
+   */
+  prelude(start: number, sink: Sink): void {
+    for (const st of this.net.stations) {
+      for (let d = addDays(dayOf(start), -2); d <= dayOf(start); d = addDays(d, 1)) {
+        const p = this.plan(st, d);
+        for (const x of p.byOut) {
+          if (x.out >= start || x.sign < start) continue;
+          if (x.hubArrival !== undefined && x.hubArrival < start) this.emitHubArrival(p, x, sink, start);
+          this.emitOut(p, x, sink, start);
+          if (x.call && x.call.at < start) this.emitCall(p, x, sink, start);
+          if (x.consent && x.consent.at < start) this.emitConsent(p, x, sink, start);
+        }
+      }
+    }
+  }
+
   private emitPickup(p: StationDayPlan, k: Pickup, sink: Sink): void {
     const seed = this.opts.seed;
     const st = p.station;
@@ -439,20 +459,20 @@ export class CourierDomain implements Domain {
     if (k.noRealName) t('P5', RULES.P5.severity);
   }
 
-  private emitHubArrival(p: StationDayPlan, x: Delivery, sink: Sink): void {
+  private emitHubArrival(p: StationDayPlan, x: Delivery, sink: Sink, deliverAt?: number): void {
     const at = x.hubArrival!;
     sink.emit({
       event: { id: eventId(this.opts.seed, 'track', x.waybillNo, 1001), type: 'waybill.tracking', at: isoUtc8(at), waybillNo: x.waybillNo, status: 1001, siteId: p.station.hub.id, note: `到达${p.station.hub.name}` },
       atMs: at,
-      deliverAt: at + 2000,
+      deliverAt: deliverAt ?? at + 2000,
       domain: 'courier',
     });
   }
 
-  private emitOut(p: StationDayPlan, x: Delivery, sink: Sink): void {
+  private emitOut(p: StationDayPlan, x: Delivery, sink: Sink, uploadAt?: number): void {
     const seed = this.opts.seed;
     const id = eventId(seed, 'out', x.waybillNo);
-    const deliverAt = this.uploadAt(p, x.courierId, x.out);
+    const deliverAt = uploadAt ?? this.uploadAt(p, x.courierId, x.out);
     sink.emit({ event: { id, type: 'delivery.out', at: isoUtc8(x.out), source: `app:${x.courierId}`, waybillNo: x.waybillNo, courierId: x.courierId, siteId: x.stationId }, atMs: x.out, deliverAt, domain: 'courier' });
     sink.emit({
       event: { id: eventId(seed, 'track', x.waybillNo, 5), type: 'waybill.tracking', at: isoUtc8(x.out), waybillNo: x.waybillNo, status: 5, siteId: x.stationId, note: '派件中' },
@@ -465,23 +485,23 @@ export class CourierDomain implements Domain {
     }
   }
 
-  private emitCall(p: StationDayPlan, x: Delivery, sink: Sink): void {
+  private emitCall(p: StationDayPlan, x: Delivery, sink: Sink, deliverAt?: number): void {
     const c = x.call!;
     sink.emit({
       event: { id: eventId(this.opts.seed, 'call', x.waybillNo), type: 'delivery.call', at: isoUtc8(c.at), source: `app:${x.courierId}`, waybillNo: x.waybillNo, courierId: x.courierId, siteId: x.stationId, answered: c.answered, durationS: c.durationS },
       atMs: c.at,
-      deliverAt: this.uploadAt(p, x.courierId, c.at),
+      deliverAt: deliverAt ?? this.uploadAt(p, x.courierId, c.at),
       domain: 'courier',
     });
   }
 
-  private emitConsent(_p: StationDayPlan, x: Delivery, sink: Sink): void {
+  private emitConsent(_p: StationDayPlan, x: Delivery, sink: Sink, deliverAt?: number): void {
     const c = x.consent!;
     // The customer's SMS reply or in-app confirmation reaches the hub directly, not through the courier's phone.
     sink.emit({
       event: { id: eventId(this.opts.seed, 'consent', x.waybillNo), type: 'delivery.consent', at: isoUtc8(c.at), waybillNo: x.waybillNo, siteId: x.stationId, courierId: x.courierId, channel: c.channel, dropPoint: c.dropPoint, granted: c.granted },
       atMs: c.at,
-      deliverAt: c.at + 1500,
+      deliverAt: deliverAt ?? c.at + 1500,
       domain: 'courier',
     });
   }

@@ -67,6 +67,8 @@ export interface LinehaulOptions {
 }
 
 const TRUCK_MAX_KMH = 95;
+/** How far a truck without an anomaly may fall behind its straight-line schedule (hubs estimate arrival from it). */
+const MAX_MOTION_LAG_MS = 8 * MINUTE;
 
 export class LinehaulDomain implements Domain {
   readonly name = 'linehaul' as const;
@@ -183,18 +185,24 @@ export class LinehaulDomain implements Domain {
       tyre_blowout: RATES.tyreBlowout.value,
     });
     const normalDelay = M.round(r.range(0, 8) * 60) * SECOND;
-    const depDelay = anomaly === 'late_small' ? M.round(r.range(18, 24) * 60) * SECOND : anomaly === 'late_big' ? M.round(r.range(50, 120) * 60) * SECOND : normalDelay;
+    const depDelay = anomaly === 'late_small' ? M.round(r.range(16, 19) * 60) * SECOND : anomaly === 'late_big' ? M.round(r.range(50, 120) * 60) * SECOND : normalDelay;
     let depart = schedDep + depDelay;
     let pushedMs = 0;
     if (depart < notBefore) {
-      pushedMs = notBefore - depart;
-      depart = M.ceil(notBefore / SECOND) * SECOND;
+      // The truck is back late from its previous trip. A short wait is made up on the road; a longer one is
+      // stretched to the crew's full rest, so the trip is either clearly on time or clearly late (a hub's
+      // arrival estimate near its 30-minute threshold could go either way).
+      let at = M.ceil(notBefore / SECOND) * SECOND;
+      const late = at - schedDep;
+      if (late >= 18 * MINUTE && late < 45 * MINUTE) at = schedDep + M.round(r.range(45, 50) * 60) * SECOND;
+      pushedMs = at - depart;
+      depart = at;
     }
     // Moving-time budget: on schedule give or take a few minutes; a late start is not made up.
     const budget = S - (anomaly === 'late_small' || anomaly === 'late_big' ? 0 : normalDelay) + M.round(r.range(-8, 3) * 60) * SECOND;
 
     // Pieces along the road other than cruising.
-    const urbanKm = M.min(10, D * 0.05);
+    const urbanKm = M.min(5, D * 0.03);
     const urbanKmh = r.range(30, 40);
     interface Piece {
       at: number;
@@ -216,52 +224,61 @@ export class LinehaulDomain implements Domain {
       middle.push({ at: r.range(lo, hi), km: (kmh * ms) / HOUR, ms, kmh, kind: 'slow' });
     }
     let anomalyPiece: Piece | undefined;
-    if (anomaly === 'jam') anomalyPiece = { at: r.range(lo, hi), km: 0, ms: M.round(r.range(12, 18) * 60) * SECOND, kmh: 0, kind: 'jam' };
+    if (anomaly === 'jam') anomalyPiece = { at: r.range(lo, hi), km: 0, ms: M.round(r.range(12, 16) * 60) * SECOND, kmh: 0, kind: 'jam' };
     if (anomaly === 'breakdown') anomalyPiece = { at: r.range(lo, hi), km: 0, ms: M.round(r.range(55, 120) * 60) * SECOND, kmh: 0, kind: 'breakdown' };
     if (anomaly === 'tyre_blowout') anomalyPiece = { at: r.range(lo, hi), km: 0, ms: M.round(r.range(50, 90) * 60) * SECOND, kmh: 0, kind: 'breakdown' };
     if (anomalyPiece) middle.push(anomalyPiece);
     middle.sort((a, b) => a.at - b.at);
 
-    // The cruising speed that keeps the schedule; on a tight schedule the traffic slowdowns go first, so a
-    // truck without an anomaly never runs late by itself.
-    const cruiseNeeded = () => {
+    // Lay the pieces out with the cruising speed that keeps the schedule. A hub estimates arrival from how far
+    // behind the straight-line schedule a truck is, so a truck without an anomaly must never fall far behind:
+    // while the plan needs an impossible cruise or runs more than MAX_MOTION_LAG behind, the earliest traffic
+    // slowdown or refuelling stop goes.
+    const layout = () => {
       const fixedKm = 2 * urbanKm + middle.reduce((s, p) => s + p.km, 0);
       const fixedMs = (2 * urbanKm * HOUR) / urbanKmh + middle.reduce((s, p) => s + (p === anomalyPiece ? 0 : p.ms), 0);
-      return M.max(0, D - fixedKm) / M.max(1 / 60, (budget - fixedMs) / HOUR);
+      const needed = M.max(0, D - fixedKm) / M.max(1 / 60, (budget - fixedMs) / HOUR);
+      const cruiseKmh = M.min(TRUCK_MAX_KMH, M.max(55, needed));
+      const segs: Segment[] = [];
+      let t = depart;
+      let d = 0;
+      let anomalyMs = 0;
+      let maxLag = 0;
+      let incident: TripPlan['incident'];
+      let jam: TripPlan['jam'];
+      const push = (km: number, kmh: number, kind: Segment['kind'], ms?: number) => {
+        const dur = ms ?? M.round((km / kmh) * HOUR);
+        if (dur <= 0) return;
+        segs.push({ t0: t, t1: t + dur, d0: d, v: kmh > 0 ? km / dur : 0, kmh, kind });
+        t += dur;
+        d += km;
+        if (kind === 'jam' || kind === 'breakdown') anomalyMs += dur;
+        maxLag = M.max(maxLag, t - anomalyMs - depart - (d / D) * budget);
+      };
+      push(urbanKm, urbanKmh, 'urban');
+      for (const p of middle) {
+        const at = M.max(p.at, d);
+        if (at > d) push(at - d, cruiseKmh, 'cruise');
+        const from = t;
+        push(p.km, p.kmh, p.kind, M.round(p.ms));
+        if (p === anomalyPiece && p.kind === 'breakdown') {
+          incident = { at: from + (60 + (hashKey(trip.id, 'report') % 120)) * SECOND, kind: anomaly === 'tyre_blowout' ? 'tyre_blowout' : 'breakdown', stopFrom: from, stopTo: t };
+        }
+        if (p === anomalyPiece && p.kind === 'jam') jam = { from, to: t };
+      }
+      if (D - urbanKm > d) push(D - urbanKm - d, cruiseKmh, 'cruise');
+      push(M.max(0, D - d), urbanKmh, 'urban');
+      return { segs, t, incident, jam, tooFast: needed > TRUCK_MAX_KMH - 5, maxLag };
     };
-    while (cruiseNeeded() > TRUCK_MAX_KMH - 5) {
+    let laid = layout();
+    while (laid.tooFast || laid.maxLag > MAX_MOTION_LAG_MS) {
       const i = middle.findIndex((p) => p.kind === 'slow' || p.kind === 'stop');
       if (i < 0) break;
       middle.splice(i, 1);
+      laid = layout();
     }
-    const cruiseKmh = M.min(TRUCK_MAX_KMH, M.max(55, cruiseNeeded()));
-
-    const segs: Segment[] = [];
-    let t = depart;
-    let d = 0;
-    const push = (km: number, kmh: number, kind: Segment['kind'], ms?: number) => {
-      const dur = ms ?? M.round((km / kmh) * HOUR);
-      if (dur <= 0) return;
-      segs.push({ t0: t, t1: t + dur, d0: d, v: kmh > 0 ? km / dur : 0, kmh, kind });
-      t += dur;
-      d += km;
-    };
-    push(urbanKm, urbanKmh, 'urban');
-    let incident: TripPlan['incident'];
-    let jam: TripPlan['jam'];
-    for (const p of middle) {
-      const at = M.max(p.at, d);
-      if (at > d) push(at - d, cruiseKmh, 'cruise');
-      const start = t;
-      push(p.km, p.kmh, p.kind, M.round(p.ms));
-      if (p === anomalyPiece && p.kind === 'breakdown') {
-        incident = { at: start + M.round(r.range(1, 3) * 60) * SECOND, kind: anomaly === 'tyre_blowout' ? 'tyre_blowout' : 'breakdown', stopFrom: start, stopTo: t };
-      }
-      if (p === anomalyPiece && p.kind === 'jam') jam = { from: start, to: t };
-    }
-    if (D - urbanKm > d) push(D - urbanKm - d, cruiseKmh, 'cruise');
-    push(M.max(0, D - d), urbanKmh, 'urban');
-    const arrive = M.ceil(t / SECOND) * SECOND;
+    const { segs, incident, jam } = laid;
+    const arrive = M.ceil(laid.t / SECOND) * SECOND;
 
     const plan: TripPlan = { trip, geo, vehicle, schedDep, schedArr, depart, arrive, segs, anomaly, pushedMs, incident, jam, h };
     if (r.chance(RATES.signalLoss.value) && arrive - depart > 40 * MINUTE) {
@@ -326,61 +343,92 @@ export class LinehaulDomain implements Domain {
   }
 
   generate(from: number, to: number, sink: Sink): void {
-    const seed = this.opts.seed;
     for (const p of this.activePlans(from, to)) {
-      const { trip, vehicle } = p;
-      const origin = p.geo.route.originSiteId;
-      const dest = p.geo.route.destSiteId;
       const inWin = (t: number) => t >= from && t < to;
-      if (inWin(p.depart)) {
-        const id = eventId(seed, 'departed', trip.id);
-        sink.emit({ event: { id, type: 'vehicle.departed', at: isoUtc8(p.depart), vehicleId: vehicle.id, tripId: trip.id, siteId: origin }, atMs: p.depart, deliverAt: p.depart + 800, domain: 'linehaul' });
-        const late = p.depart - p.schedDep;
-        if (late > RULES.T1.defaults.lateMinutes * MINUTE) {
-          sink.truth(this.truth('T1', p, p.depart, p.depart, { eventId: id, derived: p.anomaly !== 'late_small' && p.anomaly !== 'late_big', detail: { lateMin: M.round(late / MINUTE) } }));
-        }
-        const arrLate = p.arrive - p.schedArr;
-        if (arrLate > RULES.T6.defaults.lateMinutes * MINUTE) {
-          // Known at departure when the start was late; otherwise when the stop makes it so.
-          const at = p.incident && p.incident.stopFrom < p.arrive && late <= 30 * MINUTE ? p.incident.stopFrom : p.depart;
-          const due = p.incident && at === p.incident.stopFrom ? at + M.max(0, 30 * MINUTE - late) : p.depart;
-          sink.truth({ ...this.truth('T6', p, at, due, { derived: true, detail: { arrivalLateMin: M.round(arrLate / MINUTE) } }), id: `T6:${trip.id}` });
-        }
-      }
-      if (p.incident && inWin(p.incident.at)) {
-        const [lat, lon] = this.where(p, p.incident.at);
-        const id = eventId(seed, 'incident', trip.id);
-        sink.emit({
-          event: { id, type: 'vehicle.incident', at: isoUtc8(p.incident.at), vehicleId: vehicle.id, tripId: trip.id, kind: p.incident.kind, lat, lon, note: p.incident.kind === 'tyre_blowout' ? '爆胎,已停靠应急车道' : '车辆故障,等待救援' },
-          atMs: p.incident.at,
-          deliverAt: p.incident.at + 1500,
-          domain: 'linehaul',
-        });
-        sink.truth(this.truth('T4', p, p.incident.at, p.incident.at, { eventId: id, detail: { kind: p.incident.kind } }));
-      }
-      if (p.incident && inWin(p.incident.stopFrom)) {
-        sink.truth(this.truth('T3', p, p.incident.stopFrom, p.incident.stopFrom + RULES.T3.defaults.minutes * MINUTE, { derived: true, detail: { stoppedMin: M.round((p.incident.stopTo - p.incident.stopFrom) / MINUTE), cause: p.incident.kind } }));
-      }
-      if (p.jam && inWin(p.jam.from)) {
-        sink.truth(this.truth('T3', p, p.jam.from, p.jam.from + RULES.T3.defaults.minutes * MINUTE, { detail: { stoppedMin: M.round((p.jam.to - p.jam.from) / MINUTE), cause: 'congestion' } }));
-      }
+      if (inWin(p.depart)) this.emitDeparture(p, sink);
+      if (p.incident && inWin(p.incident.at)) this.emitIncident(p, sink);
+      if (p.incident && inWin(p.incident.stopFrom)) this.stopTruth(p, p.incident.stopFrom, sink);
+      if (p.jam && inWin(p.jam.from)) this.stopTruth(p, p.jam.from, sink);
       if (p.silence && inWin(p.silence.from)) {
         sink.truth(this.truth('T2', p, p.silence.from, p.silence.from - SECOND + RULES.T2.defaults.silentSeconds * SECOND, { detail: { silentS: (p.silence.to - p.silence.from) / SECOND } }));
       }
       const x = p.cold?.excursion;
-      if (x && x.outFrom && inWin(x.outFrom)) {
-        sink.truth(this.truth('T5', p, x.outFrom, x.outFrom + RULES.T5.defaults.minutes * MINUTE, { detail: { profile: p.cold!.profile, peakC: M.round(x.peak * 10) / 10, outMin: M.round((x.outTo - x.outFrom) / MINUTE) } }));
-      }
+      if (x && x.outFrom && inWin(x.outFrom)) this.excursionTruth(p, x.outFrom, sink);
       if (this.opts.positions) this.positions(p, from, to, sink);
-      if (inWin(p.arrive)) {
-        sink.emit({
-          event: { id: eventId(seed, 'arrived', trip.id), type: 'vehicle.arrived', at: isoUtc8(p.arrive), vehicleId: vehicle.id, tripId: trip.id, siteId: dest },
-          atMs: p.arrive,
-          deliverAt: p.arrive + 800,
-          domain: 'linehaul',
-        });
-      }
+      if (inWin(p.arrive)) this.emitArrival(p, sink);
     }
+  }
+
+  /**
+   * A fresh start at `start`: what the hub must know of the trips already under way or done in the last 12 h
+   * (departures, incidents, arrivals), uploaded at once; stops and excursions in progress that will still last
+   * long enough for the hub to see them count from `start`.
+   */
+  prelude(start: number, sink: Sink): void {
+    const recent = this.activePlans(start - 12 * HOUR, start).filter((p) => p.depart < start && (p.schedDep >= start - 12 * HOUR || p.arrive > start));
+    for (const p of recent.sort((a, b) => a.depart - b.depart || (a.trip.id < b.trip.id ? -1 : 1))) {
+      this.emitDeparture(p, sink, start, p.arrive > start);
+      if (p.incident && p.incident.at < start) this.emitIncident(p, sink, start);
+      // A run in progress counts from the first reading the hub gets (the first whole second from `start`) to
+      // the last one meeting the condition; the hub raises it when that lasts the rule's minutes.
+      const first = M.ceil(start / SECOND) * SECOND;
+      const stop = p.incident ? { from: p.incident.stopFrom, to: p.incident.stopTo } : p.jam;
+      if (stop && stop.from < start && M.ceil(stop.to / SECOND) * SECOND - SECOND - first >= RULES.T3.defaults.minutes * MINUTE) this.stopTruth(p, first, sink);
+      const x = p.cold?.excursion;
+      if (x && x.outFrom && x.outFrom < start && x.outTo - SECOND - first >= RULES.T5.defaults.minutes * MINUTE) this.excursionTruth(p, first, sink);
+      if (p.arrive < start) this.emitArrival(p, sink, start);
+    }
+  }
+
+  private emitDeparture(p: TripPlan, sink: Sink, deliverAt = p.depart + 800, inTransit = true): void {
+    const { trip, vehicle } = p;
+    const id = eventId(this.opts.seed, 'departed', trip.id);
+    sink.emit({ event: { id, type: 'vehicle.departed', at: isoUtc8(p.depart), vehicleId: vehicle.id, tripId: trip.id, siteId: p.geo.route.originSiteId }, atMs: p.depart, deliverAt, domain: 'linehaul' });
+    const late = p.depart - p.schedDep;
+    if (late > RULES.T1.defaults.lateMinutes * MINUTE) {
+      sink.truth(this.truth('T1', p, p.depart, p.depart, { eventId: id, derived: p.anomaly !== 'late_small' && p.anomaly !== 'late_big', detail: { lateMin: M.round(late / MINUTE) } }));
+    }
+    const arrLate = p.arrive - p.schedArr;
+    // T6 is an estimate from positions: only a truck still under way gets one.
+    if (inTransit && arrLate > RULES.T6.defaults.lateMinutes * MINUTE) {
+      // Known at departure when the start was late; otherwise when the stop makes it so.
+      const at = p.incident && p.incident.stopFrom < p.arrive && late <= 30 * MINUTE ? p.incident.stopFrom : p.depart;
+      const due = p.incident && at === p.incident.stopFrom ? at + M.max(0, 30 * MINUTE - late) : p.depart;
+      sink.truth({ ...this.truth('T6', p, at, due, { derived: true, detail: { arrivalLateMin: M.round(arrLate / MINUTE) } }), id: `T6:${trip.id}` });
+    }
+  }
+
+  private emitIncident(p: TripPlan, sink: Sink, deliverAt?: number): void {
+    const inc = p.incident!;
+    const [lat, lon] = this.where(p, inc.at);
+    const id = eventId(this.opts.seed, 'incident', p.trip.id);
+    sink.emit({
+      event: { id, type: 'vehicle.incident', at: isoUtc8(inc.at), vehicleId: p.vehicle.id, tripId: p.trip.id, kind: inc.kind, lat, lon, note: inc.kind === 'tyre_blowout' ? '爆胎,已停靠应急车道' : '车辆故障,等待救援' },
+      atMs: inc.at,
+      deliverAt: deliverAt ?? inc.at + 1500,
+      domain: 'linehaul',
+    });
+    sink.truth(this.truth('T4', p, inc.at, inc.at, { eventId: id, detail: { kind: inc.kind } }));
+  }
+
+  private emitArrival(p: TripPlan, sink: Sink, deliverAt = p.arrive + 800): void {
+    sink.emit({
+      event: { id: eventId(this.opts.seed, 'arrived', p.trip.id), type: 'vehicle.arrived', at: isoUtc8(p.arrive), vehicleId: p.vehicle.id, tripId: p.trip.id, siteId: p.geo.route.destSiteId },
+      atMs: p.arrive,
+      deliverAt,
+      domain: 'linehaul',
+    });
+  }
+
+  /** T3 for a jam, or for the stop of a breakdown (derived), seen from `from`. */
+  private stopTruth(p: TripPlan, from: number, sink: Sink): void {
+    const stop = p.incident ? { from: p.incident.stopFrom, to: p.incident.stopTo, cause: p.incident.kind as string } : { ...p.jam!, cause: 'congestion' };
+    sink.truth(this.truth('T3', p, from, from + RULES.T3.defaults.minutes * MINUTE, { derived: !!p.incident, detail: { stoppedMin: M.round((stop.to - from) / MINUTE), cause: stop.cause } }));
+  }
+
+  private excursionTruth(p: TripPlan, from: number, sink: Sink): void {
+    const x = p.cold!.excursion!;
+    sink.truth(this.truth('T5', p, from, from + RULES.T5.defaults.minutes * MINUTE, { detail: { profile: p.cold!.profile, peakC: M.round(x.peak * 10) / 10, outMin: M.round((x.outTo - from) / MINUTE) } }));
   }
 
   private where(p: TripPlan, t: number): [number, number] {

@@ -196,18 +196,7 @@ export class SortingDomain implements Domain {
             sink.truth(this.truth(rule, `${rule}:${key}`, s.at, s.at, f, { kind: 'camera', id: cam.id }, { eventId: id, cameraId: cam.id, personId: s.sorterId, detail: { kind: s.kind, ...(s.heightCm !== undefined ? { dropHeightCm: s.heightCm } : {}) } }));
           }
         }
-        for (const e of slice(p.exceptions, (e) => e.at, from, to)) {
-          const id = eventId(seed, 'exception', e.waybillNo, 'detected');
-          sink.emit({
-            event: { id, type: 'sorting.exception', at: isoUtc8(e.at), floorId: f.floor.id, waybillNo: e.waybillNo, kind: e.kind, status: 'detected', ...(e.staffId ? { staffId: e.staffId } : {}) },
-            atMs: e.at,
-            deliverAt: e.at + 2000,
-            domain: 'sorting',
-          });
-          if (e.lapse) {
-            sink.truth(this.truth('S3', `S3:${e.waybillNo}`, e.at, e.at + RULES.S3.defaults.minutes * MINUTE, f, { kind: 'waybill', id: e.waybillNo }, { eventId: id, waybillNo: e.waybillNo, personId: e.staffId, detail: { registeredAfterMin: e.registeredAt === null ? -1 : M.round((e.registeredAt - e.at) / MINUTE) } }));
-          }
-        }
+        for (const e of slice(p.exceptions, (e) => e.at, from, to)) this.emitDetected(f, e, sink);
         for (const e of slice(p.registrations, (e) => e.registeredAt!, from, to)) {
           sink.emit({
             event: { id: eventId(seed, 'exception', e.waybillNo, 'registered'), type: 'sorting.exception', at: isoUtc8(e.registeredAt!), floorId: f.floor.id, waybillNo: e.waybillNo, kind: e.kind, status: 'registered', ...(e.staffId ? { staffId: e.staffId } : {}) },
@@ -225,6 +214,30 @@ export class SortingDomain implements Domain {
       }
       if (this.opts.heartbeats) this.heartbeats(f, from, to, sink);
       if (this.opts.scans) this.scans(f, from, to, sink);
+    }
+  }
+
+  /** A fresh start: exception parcels detected before it and not yet registered, uploaded at once. */
+  prelude(start: number, sink: Sink): void {
+    for (const f of this.net.floors) {
+      for (let d = addDays(dayOf(start), -1); d <= dayOf(start); d = addDays(d, 1)) {
+        for (const e of this.plan(f, d).exceptions) {
+          if (e.at < start && e.at >= start - 6 * HOUR && (e.registeredAt === null || e.registeredAt >= start)) this.emitDetected(f, e, sink, start);
+        }
+      }
+    }
+  }
+
+  private emitDetected(f: FloorInfo, e: ExceptionParcel, sink: Sink, deliverAt = e.at + 2000): void {
+    const id = eventId(this.opts.seed, 'exception', e.waybillNo, 'detected');
+    sink.emit({
+      event: { id, type: 'sorting.exception', at: isoUtc8(e.at), floorId: f.floor.id, waybillNo: e.waybillNo, kind: e.kind, status: 'detected', ...(e.staffId ? { staffId: e.staffId } : {}) },
+      atMs: e.at,
+      deliverAt,
+      domain: 'sorting',
+    });
+    if (e.lapse) {
+      sink.truth(this.truth('S3', `S3:${e.waybillNo}`, e.at, e.at + RULES.S3.defaults.minutes * MINUTE, f, { kind: 'waybill', id: e.waybillNo }, { eventId: id, waybillNo: e.waybillNo, personId: e.staffId, detail: { registeredAfterMin: e.registeredAt === null ? -1 : M.round((e.registeredAt - e.at) / MINUTE) } }));
     }
   }
 

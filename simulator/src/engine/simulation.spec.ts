@@ -95,6 +95,29 @@ describe('Simulation', () => {
     for (const p of positions) expect(p.tempC !== undefined).toBe(cold.has(p.vehicleId));
   });
 
+  it('starts afresh with the history the hub needs, uploaded at the start', () => {
+    const pre = new CollectingSink();
+    fresh.prelude(T0, pre);
+    expect(pre.events.length).toBeGreaterThan(100);
+    for (const e of pre.events) {
+      expect(e.atMs).toBeLessThan(T0);
+      expect(e.deliverAt - T0).toBeGreaterThanOrEqual(0);
+      expect(e.deliverAt - T0).toBeLessThan(SECOND);
+    }
+    const all = [...pre.events, ...a.events].map((e) => e.event);
+    const key = (e: (typeof all)[number]) => `${e.type}|${'waybillNo' in e ? e.waybillNo : 'tripId' in e ? e.tripId : ''}`;
+    const have = new Set(all.map(key));
+    // Every sign-off after the start has its 'out' and, unless the courier skipped it (D1), its call.
+    const d1 = new Set(a.truths.filter((t) => t.rule === 'D1').map((t) => t.waybillNo));
+    for (const e of a.events.map((x) => x.event)) {
+      if (e.type !== 'delivery.signed') continue;
+      expect(have.has(`delivery.out|${e.waybillNo}`)).toBe(true);
+      expect(have.has(`delivery.call|${e.waybillNo}`) || d1.has(e.waybillNo)).toBe(true);
+    }
+    // Every truck reporting positions has departed as far as the hub knows.
+    for (const e of a.events.map((x) => x.event)) if (e.type === 'vehicle.position') expect(have.has(`vehicle.departed|${e.tripId}`)).toBe(true);
+  });
+
   it('drives only ⌈300 × scale⌉ vehicles', () => {
     const small = run(42, T0, T0 + 2 * MINUTE, 60 * SECOND, { scale: 10 / 300, domains: ['linehaul'] });
     const vehicles = new Set(small.events.filter((e) => e.event.type === 'vehicle.position').map((e) => (e.event as { vehicleId: string }).vehicleId));

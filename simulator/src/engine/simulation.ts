@@ -3,6 +3,7 @@ import { AftersalesDomain } from '../domains/aftersales';
 import { CourierDomain } from '../domains/courier';
 import { LinehaulDomain } from '../domains/linehaul';
 import { SortingDomain } from '../domains/sorting';
+import { isoUtc8 } from '../core/time';
 import { NetworkIndex } from '../model/network-index';
 import { EvidenceFactory, type EvidenceMode } from './evidence';
 import type { Domain, DomainName, Emitted, Sink, TruthEntry } from './types';
@@ -65,7 +66,14 @@ export class Simulation {
 
   generate(from: number, to: number, sink: Sink): void {
     if (to <= from) return;
-    for (const d of this.domains) d.generate(from, to, sink);
+    const s = withKnownAt(sink);
+    for (const d of this.domains) d.generate(from, to, s);
+  }
+
+  /** A fresh start at `start`: what came before it that the hub needs, uploaded at `start`. */
+  prelude(start: number, sink: Sink): void {
+    const s = withKnownAt(sink);
+    for (const d of this.domains) d.prelude(start, s);
   }
 
   /**
@@ -79,6 +87,29 @@ export class Simulation {
       },
       truth: (t: TruthEntry) => sink.truth(t),
     };
-    for (const d of this.domains) d.generate(checkpoint - d.maxUploadDelayMs, checkpoint, filter);
+    const s = withKnownAt(filter);
+    for (const d of this.domains) d.generate(checkpoint - d.maxUploadDelayMs, checkpoint, s);
   }
+}
+
+/**
+ * Stamps each truth with when the hub can first know it: its due time, or the upload of the event that carries
+ * it when that comes later (domains emit that event just before the truth).
+ */
+function withKnownAt(sink: Sink): Sink {
+  const uploads = new Map<string, number>();
+  return {
+    emit: (e: Emitted) => {
+      if (e.domain !== 'linehaul' || e.event.type !== 'vehicle.position') {
+        if (uploads.size > 10_000) uploads.clear();
+        uploads.set(e.event.id, e.deliverAt);
+      }
+      sink.emit(e);
+    },
+    truth: (t: TruthEntry) => {
+      const up = t.eventId !== undefined ? uploads.get(t.eventId) : undefined;
+      const due = Date.parse(t.dueAt);
+      sink.truth({ ...t, knownAt: up !== undefined && up > due ? isoUtc8(up) : t.dueAt });
+    },
+  };
 }

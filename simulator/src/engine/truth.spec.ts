@@ -104,6 +104,7 @@ describe('ground truth: trucks and cameras', () => {
       ...shortest(anomalous.filter((p) => p.silence), 4),
       ...shortest(anomalous.filter((p) => p.jam), 4),
       ...shortest(anomalous.filter((p) => p.incident), 3),
+      ...shortest(trips.filter((p) => p.anomaly === 'late_small' || p.anomaly === 'late_big'), 4),
       ...shortest(anomalous.filter((p) => p.cold?.excursion), 3),
       ...shortest(trips.filter((p) => !anomalous.includes(p) && p.pushedMs === 0), 8),
       ...shortest(trips.filter((p) => p.cold && !p.cold.excursion), 4),
@@ -117,7 +118,7 @@ describe('ground truth: trucks and cameras', () => {
     expect(anomalous.filter((p) => p.cold?.excursion).length).toBeGreaterThan(0);
   });
 
-  it('logs T2, T3 and T5 exactly where the 1 Hz track shows silence, a stop or a cargo excursion', () => {
+  it('logs T2, T3, T5 and T6 exactly where the 1 Hz track shows silence, a stop, a cargo excursion or a late run', () => {
     for (const p of sample) {
       const sink = new CollectingSink();
       sim.linehaul.generate(p.depart, p.arrive + SECOND, { emit: () => undefined, truth: (t) => t.tripId === p.trip.id && sink.truth(t) });
@@ -145,7 +146,17 @@ describe('ground truth: trucks and cameras', () => {
       if (runs((x) => x.speedKmh < RULES.T3.defaults.speedKmh, RULES.T3.defaults.minutes * MINUTE)) found.add('T3');
       const range = p.cold ? COLD_RANGES[p.cold.profile] : null;
       if (range && runs((x) => x.tempC! > range.max || x.tempC! < range.min, RULES.T5.defaults.minutes * MINUTE)) found.add('T5');
-      const logged = new Set(sink.truths.filter((t) => ['T2', 'T3', 'T5'].includes(t.rule)).map((t) => t.rule));
+      // T6: how far behind the straight-line schedule the truck gets (what a hub's arrival estimate follows).
+      let km = 0;
+      let maxLagMin = (p.depart - p.schedDep) / MINUTE;
+      for (let i = 1; i < pos.length; i++) {
+        km += haversineKm(pos[i - 1].lat, pos[i - 1].lon, pos[i].lat, pos[i].lon);
+        const planned = p.schedDep + (km / p.geo.totalKm) * (p.schedArr - p.schedDep);
+        maxLagMin = Math.max(maxLagMin, (pos[i].t - planned) / MINUTE);
+      }
+      if (maxLagMin > 32) found.add('T6');
+      else expect({ trip: p.trip.id, lagBelow28: maxLagMin < 28 }).toEqual({ trip: p.trip.id, lagBelow28: true });
+      const logged = new Set(sink.truths.filter((t) => ['T2', 'T3', 'T5', 'T6'].includes(t.rule)).map((t) => t.rule));
       expect({ trip: p.trip.id, rules: [...logged].sort() }).toEqual({ trip: p.trip.id, rules: [...found].sort() });
       // Normal trips keep their cargo safely inside the range and their speed above a crawl.
       if (!anomalous.includes(p)) expect(found.size).toBe(0);

@@ -37,6 +37,11 @@ export interface TruthEntry {
   severity: 'info' | 'warning' | 'violation' | 'critical';
   at: string;
   dueAt: string;
+  /**
+   * The earliest the hub can raise it: `dueAt`, or later when the event that carries the lapse is uploaded
+   * late (an offline courier's burst). Set by the simulation as the entry is recorded.
+   */
+  knownAt?: string;
   subject: { kind: TruthSubjectKind; id: string };
   siteId?: string;
   personId?: string;
@@ -65,4 +70,9 @@ export interface Domain {
   readonly maxUploadDelayMs: number;
   /** Emits every fact with `at` in [from, to), and the truths whose lapse starts in it. */
   generate(from: number, to: number, sink: Sink): void;
+  /**
+   * A fresh start at `start`: the facts from before it that the hub needs to judge what follows (a parcel out
+   * for delivery, a truck under way), uploaded at once, with their truths.
+   */
+  prelude(start: number, sink: Sink): void;
 }

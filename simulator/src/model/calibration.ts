@@ -27,9 +27,9 @@ const ASSUMED = 'assumption (no public figure)';
 
 export const RATES = {
   // --- line-haul (per trip) -------------------------------------------------------------------------------
-  lateDepartureSmall: { value: 0.03, band: [0.015, 0.05], unit: 'share', per: 'trip', rule: 'T1', source: `${ASSUMED}; 18–24 min late` },
+  lateDepartureSmall: { value: 0.03, band: [0.015, 0.05], unit: 'share', per: 'trip', rule: 'T1', source: `${ASSUMED}; 16–19 min late` },
   lateDepartureBig: { value: 0.02, band: [0.008, 0.035], unit: 'share', per: 'trip', rule: 'T1+T6', source: `${ASSUMED}; 50–120 min late` },
-  trafficJam: { value: 0.03, band: [0.015, 0.05], unit: 'share', per: 'trip', rule: 'T3', source: `${ASSUMED}; 12–18 min below 5 km/h` },
+  trafficJam: { value: 0.03, band: [0.015, 0.05], unit: 'share', per: 'trip', rule: 'T3', source: `${ASSUMED}; 12–16 min below 5 km/h` },
   breakdown: { value: 0.006, band: [0, 0.02], unit: 'share', per: 'trip', rule: 'T4+T3+T6', source: `${ASSUMED}; stopped 55–120 min` },
   tyreBlowout: { value: 0.004, band: [0, 0.015], unit: 'share', per: 'trip', rule: 'T4+T3+T6', source: `${ASSUMED}; stopped 50–90 min` },
   signalLoss: { value: 0.04, band: [0.02, 0.065], unit: 'share', per: 'trip', rule: 'T2', source: `${ASSUMED}; 90–240 s silent, then back-filled` },
@@ -65,7 +65,7 @@ export const RATES = {
   endToEndHours: { value: 54.2, band: [50, 58.5], unit: 'hours (mean)', per: 'parcel picked up by a courier', source: 'DOMAIN.md: 54.2 h national end-to-end time' },
   within72h: { value: 0.838, band: [0.79, 0.89], unit: 'share', per: 'parcel picked up by a courier', source: 'DOMAIN.md: 72-hour on-time rate 83.8 %' },
   courierCarelessnessSigma: { value: 0.6, band: [0.6, 0.6], unit: 'σ of ln(factor)', per: 'courier', source: `${ASSUMED}; each courier's lapse rates are the rates above × a log-normal factor of mean 1, so a few couriers account for many lapses` },
-  lateUpload: { value: 0.04, band: [0.015, 0.08], unit: 'share', per: 'courier event', source: `${ASSUMED}; 0.8 offline spells of 10–45 min per courier-day, uploaded in a burst` },
+  lateUpload: { value: 0.025, band: [0.015, 0.08], unit: 'share', per: 'courier event', source: `${ASSUMED}; 0.8 offline spells of 10–45 min per courier-day, uploaded in a burst` },
   // --- after-sales -----------------------------------------------------------------------------------------
   complaintsPer10k: { value: 3.0, band: [1.8, 4.8], unit: 'per 10,000', per: 'delivery', source: `${ASSUMED}; 万票投诉率: 0.8 with no visible cause, ≈ 1.3 from delivery lapses, the rest from late line-haul and 爆仓 days` },
   lostDelayDamageShare: { value: 0.75, band: [0.65, 0.85], unit: 'share', per: 'complaint', source: 'DOMAIN.md: lost/short, delay and damage ≈ 75 % of appeals' },

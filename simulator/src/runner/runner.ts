@@ -8,6 +8,9 @@ import { Outbox } from '../transport/outbox';
 import { FatalHubError, StoppedError, type Sender } from '../transport/sender';
 import type { LogFn } from './log';
 
+/** Builtins bound once: Jest's vm context makes every global lookup slow in hot loops (jestjs/jest#5163). */
+const M = Math;
+
 export interface RunnerOptions {
   sim: Simulation;
   clock: Clock;
@@ -21,6 +24,18 @@ export interface RunnerOptions {
   endAt?: number;
   /** A restart's checkpoint: facts before it still waiting for upload are regenerated and sent. */
   backlogFrom?: number;
+  /** A fresh start: send first what the hub needs from before `startAt` (parcels out, trucks under way). */
+  prelude?: boolean;
+  /**
+   * Wall ms to wait after the prelude is acknowledged, before the live feeds start: the hub then knows every
+   * truck under way has departed before its first position arrives (default 2,000).
+   */
+  preludePauseMs?: number;
+  /**
+   * At `endAt`: `wait` keeps the clock running until the last late upload is due; `flush` sends what is still
+   * waiting at once (still after its fact, just sooner).
+   */
+  drain?: 'wait' | 'flush';
   batchSize?: number;
   concurrency?: number;
   /** Generation pauses while this many facts wait (the hub is slower than the simulation). */
@@ -66,7 +81,13 @@ export class Runner {
   private readonly sink: Sink;
   private readonly perDomain = new Map<DomainName, number>();
 
-  constructor(private readonly o: RunnerOptions) {
+  private readonly o: RunnerOptions;
+
+  constructor(opts: RunnerOptions) {
+    let o = opts;
+    this.o = o;
+    // Generation advances in whole seconds: an end between two is rounded down so the run can reach it.
+    if (o.endAt !== undefined) this.o = o = { ...o, endAt: M.max(o.startAt, M.floor(o.endAt / SECOND) * SECOND) };
     this.genTo = o.startAt;
     this.sink = {
       emit: (e: Emitted) => {
@@ -111,6 +132,15 @@ export class Runner {
     if (o.backlogFrom !== undefined) {
       o.sim.regenerateBacklog(o.backlogFrom, this.sink);
       o.log('info', 'regenerated the uploads still due at the checkpoint', { checkpoint: isoUtc8(o.backlogFrom), pending: this.outbox.size });
+    } else if (o.prelude) {
+      o.sim.prelude(o.startAt, this.sink);
+      o.log('info', 'prelude: parcels out for delivery, trucks under way and open cases from before the start', { events: this.outbox.size });
+      while (this.outbox.size > 0 && !this.stopped) {
+        while (this.flights.size < concurrency && this.outbox.size > 0) this.launch(this.outbox.popDue(Infinity, batchSize));
+        await Promise.race([...this.flights].map((f) => f.promise));
+      }
+      await Promise.all([...this.flights].map((f) => f.promise));
+      if (!this.stopped) await new Promise((r) => setTimeout(r, o.preludePauseMs ?? 2000));
     }
     let lastCheckpoint = wallNow();
     let lastLog = wallNow();
@@ -125,8 +155,10 @@ export class Runner {
         this.genTo = next;
       }
       o.truth.flush();
+      const ended = o.endAt !== undefined && this.genTo >= o.endAt;
+      const flushing = ended && o.drain === 'flush';
       while (this.flights.size < concurrency) {
-        const batch = this.outbox.popDue(now, batchSize);
+        const batch = this.outbox.popDue(flushing ? Infinity : now, batchSize);
         if (batch.length === 0) break;
         this.launch(batch);
       }
@@ -142,7 +174,7 @@ export class Runner {
         lastSent = o.sender.stats.events;
         lastLog = wallNow();
       }
-      if (o.endAt !== undefined && this.genTo >= o.endAt && this.outbox.size === 0 && this.flights.size === 0) break;
+      if (ended && this.outbox.size === 0 && this.flights.size === 0) break;
       if (this.flights.size >= concurrency) await Promise.race([...this.flights].map((f) => f.promise));
       else if (this.outbox.minDeliverAt() > now || this.outbox.size === 0) await o.clock.sleep(tickMs);
     }
