@@ -474,6 +474,9 @@ export class LinehaulDomain implements Domain {
   }
 
   private truth(rule: TruthEntry['rule'], p: TripPlan, at: number, due: number, extra: Partial<TruthEntry>): TruthEntry {
+    // A trip on a schedule moved from another day is unknown to the hub: it cannot raise T1 or T6 for it.
+    const projected = !this.net.tripsByDay.has(dayOf(p.schedDep));
+    if (projected) extra = { ...extra, detail: { ...extra.detail, projectedTrip: true } };
     return {
       id: `${rule}:${p.trip.id}${rule === 'T3' && extra.derived ? ':stop' : ''}`,
       rule,
