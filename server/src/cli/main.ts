@@ -12,7 +12,8 @@ import { DEMO_USERS } from './demo-users';
 const USAGE = `usage: kanjian <command> [options]
   migrate                                   apply pending migrations
   seed [--seed N] [--scale X] [--day YYYY-MM-DD] [--demo-users]
-                                            load the reference network (idempotent); --demo-users adds the demo logins
+                                            load the reference network with the trips of the day (default: today in
+                                            UTC+8) and the days either side (idempotent); --demo-users adds the demo logins
   create-user --username U --password P --role hq|region|site|floor [--scope ID] [--name "Display"] [--person ID]
   create-token --name NAME --scope all|region:ID|site:ID|floor:ID|camera:ID|vehicle:ID
                                             prints a new feed token (only its hash is stored)
@@ -49,9 +50,14 @@ async function main() {
         if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
         if (!(scale > 0 && scale <= 100)) throw new UsageError('--scale must be a number in (0, 100]');
         if (values.day && !/^\d{4}-\d{2}-\d{2}$/.test(values.day)) throw new UsageError('--day must be YYYY-MM-DD');
-        const net = buildReferenceNetwork({ seed, scale, day: values.day });
+        // Trips of the day before and after too: trucks on the road at midnight, and screens opened early.
+        const day = values.day ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+        const shift = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+        let trips = 0;
+        for (const d of [shift(day, -1), shift(day, 1)]) trips += (await NetworkRepository.load(ds, buildReferenceNetwork({ seed, scale, day: d }))).trips ?? 0;
+        const net = buildReferenceNetwork({ seed, scale, day });
         const counts = await NetworkRepository.load(ds, net);
-        console.log(`reference network loaded: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+        console.log(`reference network loaded for ${day}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} (+${trips} trips on the days either side)`);
         if (values['demo-users']) {
           for (const u of DEMO_USERS(net)) await auth.upsertUser(u);
           console.log(`demo users: ${DEMO_USERS(net).map((u) => `${u.username}/${u.password} (${u.role}${u.scopeId ? ` ${u.scopeId}` : ''})`).join(', ')}`);

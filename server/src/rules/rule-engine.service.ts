@@ -123,6 +123,9 @@ export class RuleEngine {
     for (const r of rows) {
       if (r.event.type === 'vehicle.position') positions.push(r.event);
       else other.push(r);
+      // Positions are judged right away while other events wait their turn: a departure in the same batch must be
+      // known first, or T6 would estimate the arrival from the scheduled departure.
+      if (r.event.type === 'vehicle.departed') this.noteDeparture(r.event);
     }
     if (positions.length) {
       try {
@@ -362,6 +365,12 @@ export class RuleEngine {
     );
   }
 
+  private noteDeparture(e: EventOf<'vehicle.departed'>) {
+    const at = Date.parse(e.at);
+    const cur = this.inTransit.get(e.vehicleId);
+    if (!cur || cur.departedMs <= at) this.inTransit.set(e.vehicleId, { tripId: e.tripId, departedMs: at });
+  }
+
   private async departed(e: EventOf<'vehicle.departed'>): Promise<Finding[]> {
     await this.ds.query(
       `INSERT INTO trip_progress (trip_id, vehicle_id, departed_at, departed_site_id) VALUES ($1,$2,$3,$4)
@@ -369,9 +378,7 @@ export class RuleEngine {
          departed_site_id = coalesce(trip_progress.departed_site_id, EXCLUDED.departed_site_id)`,
       [e.tripId, e.vehicleId, e.at, e.siteId],
     );
-    const at = Date.parse(e.at);
-    const cur = this.inTransit.get(e.vehicleId);
-    if (!cur || cur.departedMs <= at) this.inTransit.set(e.vehicleId, { tripId: e.tripId, departedMs: at });
+    this.noteDeparture(e);
     const trip = await this.ref.trip(e.tripId);
     if (!trip) return [];
     const route = this.ref.routes.get(trip.routeId);
@@ -380,7 +387,7 @@ export class RuleEngine {
     this.kpis.markDirty('route', trip.routeId, trip.scheduledDeparture);
     await this.alerts.resolveSubject('T1', 'trip', e.tripId, `departed at ${e.at}`);
     const late = this.th('T1', 'lateMinutes', { siteId: origin });
-    const delayMin = (at - trip.scheduledDeparture) / 60_000;
+    const delayMin = (Date.parse(e.at) - trip.scheduledDeparture) / 60_000;
     if (delayMin <= late) return [];
     return [
       {
