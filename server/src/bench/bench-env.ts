@@ -69,7 +69,9 @@ export interface HubProcess {
 /** Starts `server/dist/main.js` as its own process and waits until /api/health answers. */
 export async function startHubProcess(dbUrl: string, env: Record<string, string> = {}): Promise<HubProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, '../main.js')], {
+  // KJ_BENCH_HUB_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the hub under load.
+  const nodeArgs = (process.env.KJ_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../main.js')], {
     env: {
       ...process.env,
       KJ_DATABASE_URL: dbUrl,

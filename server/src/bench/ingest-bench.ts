@@ -21,7 +21,7 @@ const SUSTAIN_S = Number(process.env.KJ_BENCH_SUSTAIN_S ?? 20);
 const LATENCY_S = Number(process.env.KJ_BENCH_LATENCY_S ?? 20);
 const RULES = (process.env.KJ_BENCH_RULES ?? 'off') as 'on' | 'off';
 const BATCH = 2000;
-const IN_FLIGHT = 6;
+const IN_FLIGHT = Number(process.env.KJ_BENCH_IN_FLIGHT ?? 16);
 const COPY_ROWS = 1_000_000;
 
 function log(msg: string) {
@@ -144,6 +144,10 @@ async function runOnce(rulesOn: boolean, db: Awaited<ReturnType<typeof benchDb>>
     const cpu0 = procStats(hub.pid);
     const s = await sustained(hub.url, db.token, stream, SUSTAIN_S);
     const cpu1 = procStats(hub.pid);
+    const m = await (await fetch(`${hub.url}/metrics`)).text();
+    const num = (re: RegExp) => Number(re.exec(m)?.[1] ?? NaN);
+    const flushes = num(/^kj_ingest_flush_seconds_count (\S+)/m);
+    log(`flushes: ${flushes}, mean ${((num(/^kj_ingest_flush_seconds_sum (\S+)/m) / flushes) * 1000).toFixed(1)} ms and ${Math.round(num(/^kj_ingest_flush_rows_sum (\S+)/m) / flushes)} rows each`);
     log(`stored ${s.stored} in ${s.elapsed.toFixed(1)}s = ${Math.round(s.perS)}/s (failed requests: ${s.failed}); hub CPU ${(((cpu1.cpuS - cpu0.cpuS) / s.elapsed) * 100).toFixed(0)}%, RSS ${cpu1.rssMb.toFixed(0)} MB`);
     log(`latency at 20,000 positions/s for ${LATENCY_S}s`);
     const room = `region:${db.net.regions[0]!.id}`;

@@ -18,7 +18,7 @@ const EnvSchema = z.object({
   KJ_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
   KJ_MIGRATE_ON_START: bool.default(true),
   /** Ingest buffer: flush when this many events are waiting, or after this many milliseconds. */
-  KJ_INGEST_FLUSH_ROWS: int(5000, 1, 100_000),
+  KJ_INGEST_FLUSH_ROWS: int(10_000, 1, 100_000),
   KJ_INGEST_FLUSH_MS: int(20, 1, 5000),
   /** Position frames per room: one frame per interval carrying each vehicle's latest position (hq: the whole fleet). */
   KJ_POSITION_FRAME_MS: int(125, 20, 10_000),
