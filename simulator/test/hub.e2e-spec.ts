@@ -70,7 +70,7 @@ function serviceDay(days: number): string {
 }
 
 /** Keeps the last `max` characters a child process wrote, for the failure message. */
-function tail(p: ChildProcess, max = 6000): () => string {
+function tail(p: ChildProcess, max = 3000): () => string {
   let log = '';
   const add = (d: Buffer) => (log = (log + d.toString()).slice(-max));
   p.stdout?.on('data', add);
