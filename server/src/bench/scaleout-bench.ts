@@ -8,7 +8,7 @@ import { PositionStream } from './position-stream';
  */
 const SECONDS = Number(process.env.KJ_BENCH_SECONDS ?? 20);
 const BATCH = 2000;
-const IN_FLIGHT = 6;
+const IN_FLIGHT = 16;
 
 function log(m: string) {
   process.stderr.write(`[bench:scaleout] ${m}\n`);
