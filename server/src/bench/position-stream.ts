@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Network } from '@kanjian/shared';
 import { haversineKm } from '../network/reference-network';
 
+const TEMP_OF: Record<string, number | null> = { none: null, chilled: 4, frozen: -21, pharma: 5 };
+
 interface Track {
   vehicleId: string;
   path: [number, number][];
   cum: number[];
   km: number;
   speedKmh: number;
-  temp: boolean;
+  /** Cargo-space temperature the reefer holds: chilled 0–8 °C, frozen ≤ −18 °C, pharma 2–8 °C. */
+  tempC: number | null;
 }
 
 /**
@@ -26,7 +29,7 @@ export class PositionStream {
       const cum = [0];
       for (let k = 1; k < r.path.length; k++) cum.push(cum[k - 1]! + haversineKm(r.path[k - 1]!, r.path[k]!));
       const total = cum[cum.length - 1]!;
-      return { vehicleId: v.id, path: r.path, cum, km: ((i * 7919) % 1000) / 1000 * total, speedKmh: 55 + (i % 30), temp: v.coldProfile !== 'none' };
+      return { vehicleId: v.id, path: r.path, cum, km: ((i * 7919) % 1000) / 1000 * total, speedKmh: 55 + (i % 30), tempC: TEMP_OF[v.coldProfile] };
     });
   }
 
@@ -58,7 +61,7 @@ export class PositionStream {
         speedKmh: t.speedKmh,
         heading: Math.round((Math.atan2(b[1] - a[1], b[0] - a[0]) * 180) / Math.PI + 360) % 360,
       };
-      if (t.temp) e.tempC = +(3 + Math.sin(second / 60)).toFixed(2);
+      if (t.tempC !== null) e.tempC = +(t.tempC + Math.sin(second / 60)).toFixed(2);
       out.push(e);
     }
     return out;

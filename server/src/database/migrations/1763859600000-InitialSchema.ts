@@ -75,8 +75,8 @@ export class InitialSchema1763859600000 implements MigrationInterface {
     const timescale = await timescaleAvailable(q);
     const partition = timescale ? '' : 'PARTITION BY RANGE (at)';
     // Positions are deduplicated on their natural key: one vehicle cannot be at two places at one instant, and a
-    // retried (same id, same fact) or back-filled position lands on the same key. Time first: positions arrive in
-    // time order, so index inserts land on a few hot pages instead of one per vehicle.
+    // retried (same id, same fact) or back-filled position lands on the same key. Vehicle first: the same index
+    // serves the rules' and the screens' track queries (one vehicle over a time window).
     await q.query(`
       CREATE TABLE vehicle_positions (
         at timestamptz NOT NULL,
@@ -91,7 +91,7 @@ export class InitialSchema1763859600000 implements MigrationInterface {
         trip_id text,
         backfill boolean NOT NULL DEFAULT false,
         received_at timestamptz NOT NULL DEFAULT now(),
-        UNIQUE (at, vehicle_id)
+        UNIQUE (vehicle_id, at)
       ) ${partition};
       CREATE TABLE events (
         at timestamptz NOT NULL,
