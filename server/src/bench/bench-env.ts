@@ -124,3 +124,32 @@ export function writeResult(file: string, data: Record<string, unknown>) {
   writeFileSync(path, JSON.stringify({ ...data, measured_at: new Date().toISOString() }, null, 2) + '\n');
   return path;
 }
+
+/**
+ * Posts prepared batch bodies to one or more hubs (round-robin) with `inFlight` requests at a time until the
+ * bodies or the time run out; counts what the answers say was newly stored.
+ */
+export async function postBatches(urls: string[], token: string, bodies: string[], seconds: number, inFlight: number) {
+  let next = 0;
+  let stored = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  async function worker(w: number) {
+    while (next < bodies.length && performance.now() < deadline) {
+      const i = next++;
+      const url = urls[(i + w) % urls.length]!;
+      const r = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: bodies[i]! });
+      if (r.status !== 200) {
+        failed++;
+        await r.text();
+        continue;
+      }
+      const j = (await r.json()) as { accepted: number; duplicates: number };
+      stored += j.accepted - j.duplicates;
+    }
+  }
+  await Promise.all(Array.from({ length: inFlight }, (_, w) => worker(w)));
+  const elapsed = (performance.now() - t0) / 1000;
+  return { stored, failed, elapsed, perS: stored / elapsed, usedAll: next >= bodies.length };
+}

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { io } from 'socket.io-client';
 import type { ClientToServerEvents, RoomDeltaV1, ServerToClientEvents } from '@kanjian/shared';
 import type { Socket } from 'socket.io-client';
-import { benchDb, percentile, procStats, startHubProcess, writeResult } from './bench-env';
+import { benchDb, percentile, postBatches, procStats, startHubProcess, writeResult } from './bench-env';
 import { PositionStream } from './position-stream';
 
 /**
@@ -33,28 +33,9 @@ async function sustained(url: string, token: string, stream: PositionStream, sec
   const total = Math.ceil((seconds * 160_000) / BATCH);
   log(`preparing ${total} batches of ${BATCH}`);
   const bodies = Array.from({ length: total }, () => JSON.stringify(stream.next(BATCH)));
-  let next = 0;
-  let stored = 0;
-  let failed = 0;
-  const t0 = performance.now();
-  const deadline = t0 + seconds * 1000;
-  async function worker() {
-    while (next < bodies.length && performance.now() < deadline) {
-      const body = bodies[next++]!;
-      const r = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
-      if (r.status !== 200) {
-        failed++;
-        await r.text();
-        continue;
-      }
-      const j = (await r.json()) as { accepted: number; duplicates: number };
-      stored += j.accepted - j.duplicates;
-    }
-  }
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const elapsed = (performance.now() - t0) / 1000;
-  if (next >= bodies.length) log('warning: ran out of prepared batches before the time was up (the hub is faster than planned)');
-  return { stored, failed, elapsed, perS: stored / elapsed };
+  const r = await postBatches([url], token, bodies, seconds, IN_FLIGHT);
+  if (r.usedAll) log('warning: ran out of prepared batches before the time was up (the hub is faster than planned)');
+  return r;
 }
 
 async function latency(url: string, token: string, stream: PositionStream, room: string, seconds: number, rate = 20_000) {

@@ -1,4 +1,4 @@
-import { benchDb, procStats, startHubProcess, writeResult, type HubProcess } from './bench-env';
+import { benchDb, postBatches, procStats, startHubProcess, writeResult, type HubProcess } from './bench-env';
 import { PositionStream } from './position-stream';
 
 /**
@@ -12,30 +12,6 @@ const IN_FLIGHT = 16;
 
 function log(m: string) {
   process.stderr.write(`[bench:scaleout] ${m}\n`);
-}
-
-async function load(hubs: HubProcess[], token: string, bodies: string[]) {
-  let next = 0;
-  let stored = 0;
-  let failed = 0;
-  const t0 = performance.now();
-  const deadline = t0 + SECONDS * 1000;
-  async function worker(w: number) {
-    while (next < bodies.length && performance.now() < deadline) {
-      const i = next++;
-      const hub = hubs[(i + w) % hubs.length]!;
-      const r = await fetch(`${hub.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: bodies[i]! });
-      if (r.status !== 200) {
-        failed++;
-        await r.text();
-        continue;
-      }
-      const j = (await r.json()) as { accepted: number; duplicates: number };
-      stored += j.accepted - j.duplicates;
-    }
-  }
-  await Promise.all(Array.from({ length: IN_FLIGHT }, (_, w) => worker(w)));
-  return { perS: stored / ((performance.now() - t0) / 1000), failed };
 }
 
 async function main() {
@@ -52,7 +28,7 @@ async function main() {
       try {
         const cpu0 = hubs.map((h) => procStats(h.pid).cpuS);
         const t0 = Date.now();
-        const r = await load(hubs, db.token, bodies);
+        const r = await postBatches(hubs.map((h) => h.url), db.token, bodies, SECONDS, IN_FLIGHT);
         const el = (Date.now() - t0) / 1000;
         const cpu = hubs.map((h, i) => Math.round(((procStats(h.pid).cpuS - cpu0[i]!) / el) * 100));
         log(`${n} hub(s): ${Math.round(r.perS)} positions/s stored, hub CPU ${cpu.join(' + ')}%, failed requests ${r.failed}`);

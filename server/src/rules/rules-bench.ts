@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { benchDb, procStats, startHubProcess, writeResult } from '../bench/bench-env';
+import { benchDb, postBatches, procStats, startHubProcess, writeResult } from '../bench/bench-env';
 import { PositionStream } from '../bench/position-stream';
 
 /**
@@ -16,30 +16,6 @@ const BATCH = 2000;
 const IN_FLIGHT = 6;
 
 const log = (m: string) => process.stderr.write(`[bench:rules] ${m}\n`);
-
-async function round(url: string, token: string, bodies: string[], seconds: number) {
-  let next = 0;
-  let stored = 0;
-  let failed = 0;
-  const t0 = performance.now();
-  const deadline = t0 + seconds * 1000;
-  async function worker() {
-    while (next < bodies.length && performance.now() < deadline) {
-      const body = bodies[next++]!;
-      const r = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
-      if (r.status !== 200) {
-        failed++;
-        await r.text();
-        continue;
-      }
-      const j = (await r.json()) as { accepted: number; duplicates: number };
-      stored += j.accepted - j.duplicates;
-    }
-  }
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const elapsed = (performance.now() - t0) / 1000;
-  return { stored, failed, elapsed, perS: stored / elapsed, usedAll: next >= bodies.length };
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -62,7 +38,7 @@ async function main() {
       try {
         await new Promise((r) => setTimeout(r, 1500));
         const c0 = procStats(hub.pid).cpuS;
-        const s = await round(hub.url, db.token, bodies, ROUND_S);
+        const s = await postBatches([hub.url], db.token, bodies, ROUND_S, IN_FLIGHT);
         const cpu = Math.round(((procStats(hub.pid).cpuS - c0) / s.elapsed) * 100);
         if (s.usedAll) log('warning: the round ran out of prepared batches');
         log(`rules ${on ? 'on ' : 'off'}: ${Math.round(s.perS)} positions/s (hub CPU ${cpu} %, failed ${s.failed})`);
