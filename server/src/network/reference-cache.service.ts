@@ -25,6 +25,8 @@ export class ReferenceCache implements OnModuleDestroy {
   /** Scope chains are asked for on every ingested event: computed once per subject until the next reload. */
   private scopeMemo = new Map<string, string[]>();
   private loadedAt = 0;
+  /** Bumped at every reload, so derived caches elsewhere know when to start over. */
+  version = 0;
   private loading: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -59,6 +61,7 @@ export class ReferenceCache implements OnModuleDestroy {
     this.cameras = new Map(cameras.map((r: Record<string, string>) => [r.id, r.floor_id]));
     this.vehicles = new Map(vehicles.map((r: Record<string, string>) => [r.id, { regionId: r.region_id, homeSiteId: r.home_site_id }]));
     this.scopeMemo = new Map();
+    this.version++;
     this.loadedAt = Date.now();
   }
 

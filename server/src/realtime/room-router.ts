@@ -13,11 +13,23 @@ const NO_FEED = new Set(['vehicle.position', 'camera.heartbeat', 'sorting.scan',
 export class RoomRouter {
   constructor(private readonly ref: ReferenceCache) {}
 
+  /** Asked for every position on the hot path: computed once per vehicle until the reference data reloads. */
   vehicleRooms(vehicleId: string): RoomName[] {
-    const v = this.ref.vehicle(vehicleId);
-    if (!v) return ['hq'];
-    return ['hq', `region:${v.regionId}`, `site:${v.homeSiteId}`];
+    if (this.memoVersion !== this.ref.version) {
+      this.memo.clear();
+      this.memoVersion = this.ref.version;
+    }
+    let rooms = this.memo.get(vehicleId);
+    if (!rooms) {
+      const v = this.ref.vehicle(vehicleId);
+      rooms = v ? ['hq', `region:${v.regionId}`, `site:${v.homeSiteId}`] : ['hq'];
+      if (v) this.memo.set(vehicleId, rooms);
+    }
+    return rooms;
   }
+
+  private memo = new Map<string, RoomName[]>();
+  private memoVersion = -1;
 
   feedRooms(r: StoredEvent): RoomName[] {
     if (NO_FEED.has(r.event.type)) return [];
