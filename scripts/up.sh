@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main command (README): install, build, prepare the database with the reference network and demo logins,
 # then run the hub (API, sockets and screens on one port) with the simulator driving a live network.
-# Runs until Ctrl-C; running it again continues where it left off (migrations and seed are idempotent).
+# Runs until Ctrl-C, for days if left so (each day's trips are loaded ahead); running it again continues where it
+# left off (migrations and seed are idempotent, the simulator resumes from its checkpoint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ONNXRUNTIME_NODE_INSTALL=skip NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
@@ -31,7 +32,6 @@ c.connect().then(()=>c.query('SELECT 1 FROM pg_database WHERE datname=\$1',[db])
 
 CLI="node server/dist/cli/main.js"
 $CLI migrate
-$CLI seed --seed "$SEED" --scale "$SCALE" --day "$(TZ=Asia/Shanghai date +%F)" --demo-users
 if [ ! -s data/simulator.token ]; then $CLI create-token --name simulator --scope all > data/simulator.token; fi
 
 pids=()
@@ -45,6 +45,17 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The reference network with the trips of yesterday to the day after tomorrow (UTC+8); the seeder then stays up
+# and loads each new day's trips two days ahead as the days go by, so a demo left running keeps its trucks moving
+# (the simulator fetches the network again every 10 minutes). Loading is idempotent.
+$CLI seed --seed "$SEED" --scale "$SCALE" --ahead 2 --demo-users --follow > data/seed.log 2>&1 &
+seeder=$!
+pids+=($seeder)
+until grep -q '^following the clock' data/seed.log 2>/dev/null; do
+  kill -0 "$seeder" 2>/dev/null || { echo "seeding failed; data/seed.log:" >&2; cat data/seed.log >&2; exit 1; }
+  sleep 0.5
+done
 
 node server/dist/main.js > data/hub.log 2>&1 &
 hub=$!
@@ -67,7 +78,7 @@ cat <<TXT
     Screens      http://localhost:$PORT/            (kiosk: add ?kiosk=1)
     API          http://localhost:$PORT/api/openapi.json
     Health       http://localhost:$PORT/api/health      Metrics: http://localhost:$PORT/metrics
-    Logs         data/hub.log, data/simulator.log
+    Logs         data/hub.log, data/simulator.log, data/seed.log (trips loaded ahead)
 
   Demo logins (password: kanjian)
     hq        HQ command center (every region)

@@ -131,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
     batchSize: opts.batch,
     concurrency: opts.concurrency,
     logEveryMs: opts.logEveryMs,
+    refresh: client && !opts.network && opts.refreshNetworkMs !== null ? { everyMs: opts.refreshNetworkMs, fetch: () => client.getNetwork() } : undefined,
     onCheckpoint: (cp) => {
       if (!opts.state || !Number.isFinite(cp)) return;
       saveState(opts.state, { version: 1, seed: opts.seed, scale: opts.scale, volume: opts.volume, hub: opts.hub ?? 'offline', checkpoint: cp, checkpointIso: isoUtc8(cp), speed: opts.speed, savedAt: new Date().toISOString() });

@@ -64,6 +64,25 @@ export class NetworkRepository {
     return counts;
   }
 
+  /** Upserts trips only (their routes and vehicles must be loaded): rolling the schedule forward a day. */
+  static async loadTrips(ds: DataSource, trips: Network['trips']): Promise<void> {
+    const t = TABLES.find((x) => x.key === 'trips')!;
+    const rows = trips as unknown as Record<string, unknown>[];
+    await ds.transaction(async (m) => {
+      for (let i = 0; i < rows.length; i += CHUNK) await upsert(m, t.table, t.cols, rows.slice(i, i + CHUNK));
+    });
+  }
+
+  /** The service days (YYYY-MM-DD, UTC+8) in [fromDay, toDay) that have trips departing. */
+  static async tripDays(ds: DataSource | EntityManager, fromDay: string, toDay: string): Promise<Set<string>> {
+    const rows: { day: string }[] = await ds.query(
+      `SELECT DISTINCT to_char(scheduled_departure AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day FROM trips
+        WHERE scheduled_departure >= ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND scheduled_departure < ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')`,
+      [fromDay, toDay],
+    );
+    return new Set(rows.map((r) => r.day));
+  }
+
   static async read(ds: DataSource | EntityManager): Promise<Network> {
     const out: Record<string, unknown[]> = {};
     for (const t of TABLES) {

@@ -8,6 +8,16 @@ describe('parseCli', () => {
     expect(o.truth).toMatch(/127\.0\.0\.1_3000-seed42\.truth\.ndjson$/);
   });
 
+  it('fetches the network again every 10 minutes unless told otherwise', () => {
+    const base = ['--hub', 'http://h:1', '--token', 't'];
+    expect(parseCli(base, {}).refreshNetworkMs).toBe(600_000);
+    expect(parseCli([...base, '--refresh-network', '30s'], {}).refreshNetworkMs).toBe(30_000);
+    expect(parseCli([...base, '--refresh-network', 'off'], {}).refreshNetworkMs).toBeNull();
+    expect(parseCli([...base, '--network', 'n.json'], {}).refreshNetworkMs).toBeNull();
+    expect(() => parseCli([...base, '--refresh-network', '10ms'], {})).toThrow(/--refresh-network must be at least 1s/);
+    expect(() => parseCli([...base, '--network', 'n.json', '--refresh-network', '1m'], {})).toThrow(/cannot be combined with --network/);
+  });
+
   it('reads the token from KJ_SIM_TOKEN', () => {
     expect(parseCli(['--hub', 'http://h:1'], { KJ_SIM_TOKEN: 'env' }).token).toBe('env');
   });

@@ -22,6 +22,8 @@ export interface CliOptions {
   out: string | null;
   maxCatchupMs: number;
   logEveryMs: number;
+  /** Wall ms between fetches of the hub's network (new trips); null: never. */
+  refreshNetworkMs: number | null;
   positions: boolean;
   prelude: boolean;
   drain: 'flush' | 'wait';
@@ -52,6 +54,8 @@ export const USAGE = `kanjian simulator — drives a Kanjian hub through its pub
   --out FILE           offline: write the events as NDJSON (with deliverAt) instead of posting; needs --network
   --max-catchup D      after a restart in real time, replay a gap up to this long (default 10m), else skip it
   --log-every D        progress and rates log interval, wall time (default 10s)
+  --refresh-network D  fetch the hub's network again this often, wall time, and at each new service day, to run
+                       the trips loaded since (default 10m; off: never)
   --no-positions       no 1 Hz truck positions (trips still depart, arrive and break down)
   --no-prelude         on a fresh start, do not first upload the history the hub needs (parcels already out
                        for delivery with their calls and consents, trucks under way, open complaints)
@@ -93,6 +97,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       out: { type: 'string' },
       'max-catchup': { type: 'string' },
       'log-every': { type: 'string' },
+      'refresh-network': { type: 'string' },
       'no-positions': { type: 'boolean' },
       'no-prelude': { type: 'boolean' },
       drain: { type: 'string' },
@@ -123,6 +128,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     start = Date.parse(values.start);
     if (!Number.isFinite(start) || !/\d{4}-\d{2}-\d{2}T/.test(values.start)) throw new Error(`--start must be an ISO time such as 2024-11-11T08:00:00+08:00, or "now", got "${values.start}"`);
   } else if (values.start === 'now') start = Date.now();
+  const refresh = values['refresh-network'];
+  if (refresh !== undefined && (values.network || out)) throw new Error('--refresh-network needs the hub\'s network: it cannot be combined with --network or --out');
+  const refreshNetworkMs = values.network || out || refresh === 'off' ? null : refresh !== undefined ? parseDuration(refresh) : 10 * 60_000;
+  if (refreshNetworkMs !== null && refreshNetworkMs < 1000) throw new Error(`--refresh-network must be at least 1s, or off, got "${refresh}"`);
   const hubKey = (hub ?? 'offline').replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9.-]+/g, '_');
   const dir = join(tmpdir(), 'kanjian-sim');
   const state = out ? null : (values.state ?? join(dir, `${hubKey}-seed${seed}.state.json`));
@@ -145,6 +154,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     out,
     maxCatchupMs: values['max-catchup'] !== undefined ? parseDuration(values['max-catchup']) : 10 * 60_000,
     logEveryMs: values['log-every'] !== undefined ? parseDuration(values['log-every']) : 10_000,
+    refreshNetworkMs,
     positions: !(values['no-positions'] ?? false),
     prelude: !(values['no-prelude'] ?? false),
     drain,

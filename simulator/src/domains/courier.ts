@@ -373,6 +373,9 @@ export class CourierDomain implements Domain {
         for (const x of slice(p.byConsent, (x) => x.consent!.at, from, to)) this.emitConsent(p, x, sink);
         for (const x of slice(p.bySign, (x) => x.sign, from, to)) this.emitSigned(p, x, sink);
       }
+      // A parcel delivered in the morning reaches its hub up to 9 h before, the evening before.
+      const ahead = this.plan(st, addDays(dayOf(to - 1), 1));
+      for (const x of slice(ahead.byHubArrival, (x) => x.hubArrival!, from, to)) this.emitHubArrival(ahead, x, sink);
     }
   }
 

@@ -44,6 +44,7 @@ export class Simulation {
   constructor(
     network: Network,
     readonly opts: SimulationOptions,
+    reuse?: { sorting: SortingDomain; courier: CourierDomain },
   ) {
     if (!Number.isInteger(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
     if (!(opts.scale > 0)) throw new Error(`scale must be positive, got ${opts.scale}`);
@@ -51,12 +52,20 @@ export class Simulation {
     const evidence = new EvidenceFactory(opts.evidence ?? 'none');
     this.vehicleLimit = Math.ceil(VEHICLES_PER_SCALE * opts.scale);
     this.linehaul = new LinehaulDomain(this.index, { seed: opts.seed, vehicleLimit: this.vehicleLimit, positions: opts.positions ?? true });
-    this.sorting = new SortingDomain(this.index, evidence, { seed: opts.seed, volume: opts.volume ?? 1, heartbeats: opts.heartbeats ?? true, scans: opts.scans ?? true });
-    this.courier = new CourierDomain(this.index, evidence, { seed: opts.seed, volume: opts.volume ?? 1 });
+    this.sorting = reuse?.sorting ?? new SortingDomain(this.index, evidence, { seed: opts.seed, volume: opts.volume ?? 1, heartbeats: opts.heartbeats ?? true, scans: opts.scans ?? true });
+    this.courier = reuse?.courier ?? new CourierDomain(this.index, evidence, { seed: opts.seed, volume: opts.volume ?? 1 });
     this.aftersales = new AftersalesDomain(this.index, this.courier, this.linehaul, { seed: opts.seed });
     const all: Domain[] = [this.linehaul, this.sorting, this.courier, this.aftersales];
     const wanted = new Set(opts.domains ?? all.map((d) => d.name));
     this.domains = all.filter((d) => wanted.has(d.name));
+  }
+
+  /**
+   * The same simulation on a network whose trips changed (`refreshNetwork`): the sorting floors and couriers,
+   * which do not depend on trips, keep their plans; line-haul and after-sales plan again from the new trips.
+   */
+  withNetwork(network: Network): Simulation {
+    return new Simulation(network, this.opts, { sorting: this.sorting, courier: this.courier });
   }
 
   /** The longest any fact waits for upload: how far back a restart regenerates. */

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../core/clock';
-import { dayStart, HOUR, MINUTE, SECOND } from '../core/time';
+import type { Network } from '@kanjian/shared';
+import { addDays, dayStart, HOUR, isoUtc8, MINUTE, SECOND } from '../core/time';
 import { Simulation, type SimulationOptions } from '../engine/simulation';
 import { CollectingSink } from '../engine/sinks';
 import { TruthLog } from '../engine/truth-log';
@@ -29,13 +30,14 @@ interface Setup {
 }
 
 /** A run on a manual clock (50 simulated seconds per loop turn of 1 s): nothing waits for real. */
-function setup(o: { start: number; end?: number; backlogFrom?: number; fail?: (n: number) => 'error' | 'lost_reply' | 'unauthorised' | null; maxItems?: number; truthPath?: string; hub?: FakeHub; sim?: Simulation; batch?: number }): Setup {
+function setup(o: { start: number; end?: number; backlogFrom?: number; fail?: (n: number) => 'error' | 'lost_reply' | 'unauthorised' | null; maxItems?: number; truthPath?: string; hub?: FakeHub; sim?: Simulation; batch?: number; refresh?: (now: number) => Network }): Setup {
   const clock = new ManualClock(o.start, 50);
   const hub = o.hub ?? new FakeHub(clock, { fail: o.fail, maxItems: o.maxItems });
   const truth = new TruthLog(o.truthPath ?? null);
   let runner: Runner | null = null;
   const sender = new Sender(hub, { sleep: (ms) => clock.sleep(ms / 50), isStopped: () => runner?.isStopped ?? false, log: silentLogger });
-  runner = new Runner({ sim: o.sim ?? shared, clock, sender, truth, log: silentLogger, startAt: o.start, endAt: o.end, backlogFrom: o.backlogFrom, tickMs: 1000, batchSize: o.batch ?? 500, concurrency: 3 });
+  runner = new Runner({ sim: o.sim ?? shared, clock, sender, truth, log: silentLogger, startAt: o.start, endAt: o.end, backlogFrom: o.backlogFrom, tickMs: 1000, batchSize: o.batch ?? 500, concurrency: 3,
+    refresh: o.refresh ? { everyMs: 0, fetch: async () => o.refresh!(clock.now()) } : undefined });
   return { hub, runner, clock, truth };
 }
 
@@ -131,5 +133,50 @@ describe('Runner', () => {
     expect(hub.danglingRefs).toBe(0);
     const photo = [...hub.stored.values()].map((s) => s.event).find((e) => e.type === 'delivery.signed' && e.photo);
     expect(photo && photo.type === 'delivery.signed' && photo.photo!.uri).toMatch(/^\/api\/v1\/evidence\/[a-f0-9]{64}\.png$/);
+  });
+
+  describe('a network that gains the trips of a later day while it runs', () => {
+    const next = addDays(DAY, 1);
+    // The next day's trips as the hub would load them: another timetable than the projection of DAY's would be.
+    const later = testNetwork({ day: next }).trips.map((t) => ({
+      ...t,
+      id: t.id.replace('TRIP-', 'TRIP-L-'),
+      scheduledDeparture: isoUtc8(Date.parse(t.scheduledDeparture) + 37 * MINUTE),
+      scheduledArrival: isoUtc8(Date.parse(t.scheduledArrival) + 37 * MINUTE),
+    }));
+    const full: Network = { ...net, trips: [...net.trips, ...later] };
+    const start = dayStart(next) - 40 * MINUTE;
+    const end = dayStart(next) + 8 * HOUR;
+    const ids = (sim: Simulation) => {
+      const s = new CollectingSink();
+      sim.generate(start, end, s);
+      return { events: new Set(s.events.map((e) => e.event.id)), truthRules: [...new Map(s.truths.map((t) => [t.id, t.rule])).values()] };
+    };
+    const departedTrips = (hub: FakeHub) => [...hub.stored.values()].flatMap(({ event: e }) => (e.type === 'vehicle.departed' ? [e.tripId] : []));
+
+    it('runs them from that day on, exactly as a run that knew them from the start, nothing doubled', async () => {
+      // The hub has the next day's trips from 20 minutes before midnight (loaded ahead by `seed --follow`).
+      const { hub, runner, truth } = setup({ start, end, sim: new Simulation(net, OPTS), refresh: (now) => (now >= dayStart(next) - 20 * MINUTE ? full : net) });
+      await runner.run();
+      const want = ids(new Simulation(full, OPTS));
+      expect(new Set(hub.stored.keys())).toEqual(want.events);
+      const ruleCounts = (rules: string[]) => rules.reduce((m, r) => m.set(r, (m.get(r) ?? 0) + 1), new Map<string, number>());
+      expect(new Map(truth.counts)).toEqual(ruleCounts(want.truthRules));
+      expect(hub.duplicates).toBe(0);
+      const departed = departedTrips(hub);
+      expect(departed.filter((id) => id.startsWith('TRIP-L-')).length).toBeGreaterThanOrEqual(3);
+      // Without the refresh the day would have run on DAY's timetable moved a day.
+      const projected = ids(new Simulation(net, OPTS)).events;
+      expect([...want.events].filter((id) => !projected.has(id)).length).toBeGreaterThan(100);
+    });
+
+    it('keeps a day already begun on the timetable it began with', async () => {
+      // Loaded only 10 minutes after midnight: the trucks of the day are already out on the projected timetable.
+      const { hub, runner } = setup({ start, end, sim: new Simulation(net, OPTS), refresh: (now) => (now >= dayStart(next) + 10 * MINUTE ? full : net) });
+      await runner.run();
+      expect(new Set(hub.stored.keys())).toEqual(ids(new Simulation(net, OPTS)).events);
+      expect(departedTrips(hub).some((id) => id.startsWith('TRIP-L-'))).toBe(false);
+      expect(hub.duplicates).toBe(0);
+    });
   });
 });

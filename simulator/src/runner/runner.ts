@@ -1,5 +1,7 @@
+import type { Network } from '@kanjian/shared';
 import type { Clock } from '../core/clock';
-import { isoUtc8, SECOND } from '../core/time';
+import { dayOf, isoUtc8, SECOND } from '../core/time';
+import { refreshNetwork } from '../engine/network-refresh';
 import type { RateMeter } from '../engine/rate-meter';
 import type { Simulation } from '../engine/simulation';
 import type { TruthLog } from '../engine/truth-log';
@@ -44,6 +46,11 @@ export interface RunnerOptions {
   chunkMs?: number;
   /** Wall ms between loop turns when idle. */
   tickMs?: number;
+  /**
+   * Fetches the hub's network again, every `everyMs` of wall time and when simulated time enters a new service
+   * day, and continues with the trips of the days ahead it has then (`refreshNetwork`): trips loaded later run.
+   */
+  refresh?: { everyMs: number; fetch: () => Promise<Network> };
   onCheckpoint?: (checkpoint: number) => void;
   checkpointEveryMs?: number;
   logEveryMs?: number;
@@ -80,6 +87,12 @@ export class Runner {
   private fatal: Error | null = null;
   private readonly sink: Sink;
   private readonly perDomain = new Map<DomainName, number>();
+  /** The simulation generating: replaced when a refreshed network brings trips of the days ahead. */
+  private sim: Simulation;
+  private refreshing: Promise<void> | null = null;
+  private fetched: Network | null = null;
+  private lastRefresh = 0;
+  private refreshedDay = '';
 
   private readonly o: RunnerOptions;
 
@@ -89,6 +102,7 @@ export class Runner {
     // Generation advances in whole seconds: an end between two is rounded down so the run can reach it.
     if (o.endAt !== undefined) this.o = o = { ...o, endAt: M.max(o.startAt, M.floor(o.endAt / SECOND) * SECOND) };
     this.genTo = o.startAt;
+    this.sim = o.sim;
     this.sink = {
       emit: (e: Emitted) => {
         this.generated++;
@@ -130,10 +144,10 @@ export class Runner {
     const tickMs = o.tickMs ?? 200;
     const wallNow = o.wallNow ?? Date.now;
     if (o.backlogFrom !== undefined) {
-      o.sim.regenerateBacklog(o.backlogFrom, this.sink);
+      this.sim.regenerateBacklog(o.backlogFrom, this.sink);
       o.log('info', 'regenerated the uploads still due at the checkpoint', { checkpoint: isoUtc8(o.backlogFrom), pending: this.outbox.size });
     } else if (o.prelude) {
-      o.sim.prelude(o.startAt, this.sink);
+      this.sim.prelude(o.startAt, this.sink);
       o.log('info', 'prelude: parcels out for delivery, trucks under way and open cases from before the start', { events: this.outbox.size });
       while (this.outbox.size > 0 && !this.stopped) {
         while (this.flights.size < concurrency && this.outbox.size > 0) this.launch(this.outbox.popDue(Infinity, batchSize));
@@ -142,16 +156,19 @@ export class Runner {
       await Promise.all([...this.flights].map((f) => f.promise));
       if (!this.stopped) await new Promise((r) => setTimeout(r, o.preludePauseMs ?? 2000));
     }
+    this.lastRefresh = wallNow();
+    this.refreshedDay = dayOf(this.genTo);
     let lastCheckpoint = wallNow();
     let lastLog = wallNow();
     let lastGenerated = 0;
     let lastSent = 0;
     while (!this.stopped) {
+      this.maybeRefresh(wallNow());
       const now = this.o.clock.now();
       const horizon = Math.floor((o.endAt !== undefined ? Math.min(now, o.endAt) : now) / SECOND) * SECOND;
       while (this.genTo < horizon && this.outbox.size < maxPending && !this.stopped) {
         const next = Math.min(horizon, this.genTo + chunkMs);
-        o.sim.generate(this.genTo, next, this.sink);
+        this.sim.generate(this.genTo, next, this.sink);
         this.genTo = next;
       }
       o.truth.flush();
@@ -179,6 +196,7 @@ export class Runner {
       else if (this.outbox.minDeliverAt() > now || this.outbox.size === 0) await o.clock.sleep(tickMs);
     }
     await Promise.all([...this.flights].map((f) => f.promise));
+    await this.refreshing;
     o.truth.flush();
     const checkpoint = this.checkpoint();
     o.onCheckpoint?.(checkpoint);
@@ -193,6 +211,33 @@ export class Runner {
     };
     this.logProgress(0, 0, 0, 'simulator stopped');
     return summary;
+  }
+
+  /**
+   * Starts a fetch when one is due (it runs beside the uploads) and, once one has come back, continues on its
+   * trips from the current point of generation.
+   */
+  private maybeRefresh(wall: number): void {
+    const r = this.o.refresh;
+    if (!r) return;
+    if (this.fetched) {
+      const update = refreshNetwork(this.sim.index.network, this.fetched, this.genTo);
+      this.fetched = null;
+      if (update) {
+        this.sim = this.sim.withNetwork(update.network);
+        this.o.log('info', 'the hub has new trips: running them from now', { generatedTo: isoUtc8(this.genTo), days: update.changedDays, trips: update.network.trips.length });
+      }
+      if (update?.unknownRefs) this.o.log('warn', `${update.unknownRefs} new trips name routes or vehicles this run does not have; restart the simulator to drive them`);
+    }
+    const day = dayOf(this.genTo);
+    if (this.refreshing || (wall - this.lastRefresh < r.everyMs && day === this.refreshedDay)) return;
+    this.lastRefresh = wall;
+    this.refreshedDay = day;
+    this.refreshing = r
+      .fetch()
+      .then((net) => void (this.fetched = net))
+      .catch((e: unknown) => this.o.log('warn', 'could not fetch the network again; keeping the trips known so far', { error: e instanceof Error ? e.message : String(e) }))
+      .finally(() => (this.refreshing = null));
   }
 
   private launch(batch: Emitted[]): void {
