@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   const client = opts.out ? null : new HubClient(opts.hub!, opts.token!, { format: opts.format, timeoutMs: 30_000 });
   const network = await fetchNetwork(opts, client, log, () => stopping);
   if (!network) return 0;
-  const sim = new Simulation(network, { seed: opts.seed, scale: opts.scale, volume: opts.volume, evidence: opts.evidence, positions: opts.positions });
+  const sim = new Simulation(network, { seed: opts.seed, scale: opts.scale, volume: opts.volume, evidence: opts.evidence, positions: opts.positions, heartbeats: opts.heartbeats });
   if (sim.linehaul.drivenVehicles < sim.vehicleLimit) {
     log('warn', `the network has ${network.vehicles.length} vehicles; --scale ${opts.scale} asks for ${sim.vehicleLimit}: driving all of them`);
   }

@@ -11,23 +11,16 @@
  * (KJ_TEST_DATABASE_URL / KJ_TEST_REDIS_URL override the defaults). `npm run test:integration` builds the
  * simulator first.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AlertListSchema, RULES, ViolationListSchema, type RuleId } from '@kanjian/shared';
 import { derivePatternTruths, TruthLog } from '../src/engine/truth-log';
 import { loadState } from '../src/runner/state-store';
 import type { TruthEntry } from '../src/engine/types';
+import { Hub, requireBuilt, serviceDay, SIM_MAIN, sleep, stopProcess, tail } from './harness';
 
-const REPO = resolve(__dirname, '../..');
-const HUB_MAIN = join(REPO, 'server/dist/main.js');
-const HUB_CLI = join(REPO, 'server/dist/cli/main.js');
-const SIM_MAIN = join(REPO, 'simulator/dist/main.js');
-const PG = process.env.KJ_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const REDIS = process.env.KJ_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SEED = 42;
 const SCALE = 1;
 /** How long the simulator feeds the hub before the hub is read (wall time = simulated time at speed 1). */
@@ -50,131 +43,6 @@ const ALERT_ONLY = new Set<RuleId>(['T2', 'T4', 'T6', 'S4', 'X1', 'X2', 'X3']);
 const COMPARED = (Object.keys(RULES) as RuleId[]).filter((r) => r !== 'A3' && r !== 'A4');
 /** The hub answers at most this many per query; a rule reaching it would need paging. */
 const PAGE = 1000;
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A service day (YYYY-MM-DD) in China time, `days` from today. */
-function serviceDay(days: number): string {
-  return new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** Keeps the last `max` characters a child process wrote, for the failure message. */
-function tail(p: ChildProcess, max = 3000): () => string {
-  let log = '';
-  const add = (d: Buffer) => (log = (log + d.toString()).slice(-max));
-  p.stdout?.on('data', add);
-  p.stderr?.on('data', add);
-  return () => log;
-}
-
-function stopProcess(p: ChildProcess | undefined, timeoutMs = 20_000): Promise<void> {
-  if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-  return new Promise((res) => {
-    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.once('exit', () => {
-      clearTimeout(t);
-      res();
-    });
-    p.kill('SIGTERM');
-  });
-}
-
-class Hub {
-  readonly db = `kj_test_${randomBytes(5).toString('hex')}`;
-  readonly prefix = `kjt${randomBytes(4).toString('hex')}`;
-  readonly evidenceDir = mkdtempSync(join(tmpdir(), 'kj-sim-evidence-'));
-  port = 0;
-  private proc?: ChildProcess;
-  log = () => '';
-
-  get url() {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  env(): NodeJS.ProcessEnv {
-    return {
-      ...process.env,
-      NODE_ENV: 'test',
-      KJ_DATABASE_URL: `${PG}/${this.db}`,
-      KJ_REDIS_URL: REDIS,
-      KJ_REDIS_PREFIX: this.prefix,
-      KJ_HTTP_PORT: String(this.port),
-      KJ_HTTP_HOST: '127.0.0.1',
-      KJ_JWT_SECRET: 'simulator-e2e-secret-0123456789',
-      KJ_EVIDENCE_DIR: this.evidenceDir,
-      KJ_LOG_LEVEL: 'warn',
-    };
-  }
-
-  cli(...args: string[]): string {
-    return execFileSync('node', [HUB_CLI, ...args], { env: this.env(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim();
-  }
-
-  /** Fresh database with the reference network and the trips of yesterday and today (a run reaches back into both). */
-  prepare(): string {
-    execFileSync('psql', [PG + '/postgres', '-q', '-c', `CREATE DATABASE ${this.db}`]);
-    this.cli('migrate');
-    for (const day of [serviceDay(-1), serviceDay(0)]) this.cli('seed', '--seed', String(SEED), '--scale', String(SCALE), '--day', day);
-    this.cli('create-user', '--username', 'sim-e2e', '--password', 'sim-e2e-pass', '--role', 'hq');
-    return this.cli('create-token', '--name', 'sim', '--scope', 'all').split('\n').pop()!.trim();
-  }
-
-  async start() {
-    this.port = await freePort();
-    this.proc = spawn('node', [HUB_MAIN], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    this.log = tail(this.proc);
-    const end = Date.now() + 60_000;
-    while (Date.now() < end) {
-      if (this.proc.exitCode !== null) throw new Error(`hub exited with ${this.proc.exitCode}: ${this.log()}`);
-      const ok = await fetch(`${this.url}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return;
-      await sleep(250);
-    }
-    throw new Error(`hub did not become healthy: ${this.log()}`);
-  }
-
-  async destroy() {
-    await stopProcess(this.proc);
-    try {
-      execFileSync('psql', [PG + '/postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${this.db} WITH (FORCE)`]);
-    } catch {
-      /* best effort */
-    }
-    try {
-      const keys = execFileSync('redis-cli', ['-u', REDIS, '--scan', '--pattern', `${this.prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-      for (let i = 0; i < keys.length; i += 500) execFileSync('redis-cli', ['-u', REDIS, 'del', ...keys.slice(i, i + 500)]);
-    } catch {
-      /* best effort: redis-cli may be absent */
-    }
-    rmSync(this.evidenceDir, { recursive: true, force: true });
-  }
-
-  async login(): Promise<string> {
-    const r = await fetch(`${this.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sim-e2e', password: 'sim-e2e-pass' }) });
-    if (!r.ok) throw new Error(`login failed: ${r.status} ${await r.text()}`);
-    return ((await r.json()) as { token: string }).token;
-  }
-
-  async get(path: string, token: string): Promise<unknown> {
-    const r = await fetch(`${this.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
-    return r.json();
-  }
-}
 
 /** One finding of the hub, reduced to what the truth log can be matched on. */
 interface HubFinding {
@@ -240,8 +108,7 @@ describe('simulator → hub: intended violations are the violations raised', () 
   let simLog = () => '';
 
   beforeAll(async () => {
-    for (const f of [HUB_MAIN, HUB_CLI]) if (!existsSync(f)) throw new Error(`${f} is missing: build the hub first (npm run build -w @kanjian/server)`);
-    if (!existsSync(SIM_MAIN)) throw new Error(`${SIM_MAIN} is missing: npx nx run @kanjian/simulator:build`);
+    requireBuilt();
     work = mkdtempSync(join(tmpdir(), 'kj-sim-e2e-'));
     hub = new Hub();
   }, 30_000);
@@ -254,7 +121,8 @@ describe('simulator → hub: intended violations are the violations raised', () 
 
   it('raises every intended violation known in the window and nothing else, per rule', async () => {
     const t0 = Date.now();
-    const feedToken = hub.prepare();
+    // The reference network with the trips of yesterday and today (a run reaches back into both).
+    const feedToken = hub.prepare([serviceDay(-1), serviceDay(0)].map((day) => ['--seed', String(SEED), '--scale', String(SCALE), '--day', day]));
     await hub.start();
     const userToken = await hub.login();
     const prepared = Date.now();

@@ -25,6 +25,7 @@ export interface CliOptions {
   /** Wall ms between fetches of the hub's network (new trips); null: never. */
   refreshNetworkMs: number | null;
   positions: boolean;
+  heartbeats: boolean;
   prelude: boolean;
   drain: 'flush' | 'wait';
   fresh: boolean;
@@ -57,6 +58,7 @@ export const USAGE = `kanjian simulator — drives a Kanjian hub through its pub
   --refresh-network D  fetch the hub's network again this often, wall time, and at each new service day, to run
                        the trips loaded since (default 10m; off: never)
   --no-positions       no 1 Hz truck positions (trips still depart, arrive and break down)
+  --no-heartbeats      no camera heartbeats (cameras still see violations; S4 is then raised for all of them)
   --no-prelude         on a fresh start, do not first upload the history the hub needs (parcels already out
                        for delivery with their calls and consents, trucks under way, open complaints)
   --drain M            at the end of --duration: flush (send late uploads still waiting at once; default) or
@@ -99,6 +101,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'log-every': { type: 'string' },
       'refresh-network': { type: 'string' },
       'no-positions': { type: 'boolean' },
+      'no-heartbeats': { type: 'boolean' },
       'no-prelude': { type: 'boolean' },
       drain: { type: 'string' },
       fresh: { type: 'boolean' },
@@ -156,6 +159,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     logEveryMs: values['log-every'] !== undefined ? parseDuration(values['log-every']) : 10_000,
     refreshNetworkMs,
     positions: !(values['no-positions'] ?? false),
+    heartbeats: !(values['no-heartbeats'] ?? false),
     prelude: !(values['no-prelude'] ?? false),
     drain,
     fresh: values.fresh ?? false,
