@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { position } from './support/events';
 import { connectLive, createTestEnv, login, postEvents, query, startHub, type TestEnv, waitFor } from './support/test-hub';
+import { deltaPositions } from '@kanjian/shared';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -32,7 +33,7 @@ describe('hub: several instances and crash safety', () => {
       const ack = await new Promise<{ ok: boolean }>((r) => s.emit('subscribe.v1', { room: 'hq' }, r));
       expect(ack.ok).toBe(true);
       const veh = t.net.vehicles[0]!.id;
-      const got = waitFor(s, (d) => (d.kind === 'positions' ? d.data.find((p) => p[0] === veh && p[1] === 22.5) : undefined));
+      const got = waitFor(s, (d) => deltaPositions(d).find((p) => p[0] === veh && p[1] === 22.5));
       expect((await postEvents(a.url, t.token, [position(veh, { lat: 22.5 })])).status).toBe(200);
       expect((await got)[1]).toBe(22.5);
       s.disconnect();

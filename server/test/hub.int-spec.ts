@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { INGEST_LIMITS, type RoomSnapshotV1, type SubscribeAck } from '@kanjian/shared';
+import { deltaPositions, INGEST_LIMITS, type RoomSnapshotV1, type SubscribeAck } from '@kanjian/shared';
 import { createDataSource } from '../src/database/data-source';
 import { AuthRepository } from '../src/auth/auth.repository';
 import { position } from './support/events';
@@ -59,10 +59,10 @@ describe('hub: ingest, storage and live push', () => {
 
     let leaked = false;
     inB.on('delta.v1', (d) => {
-      if (d.kind === 'positions' && d.data.some((p) => p[0] === vehA)) leaked = true;
+      if (deltaPositions(d).some((p) => p[0] === vehA)) leaked = true;
     });
     const ev = position(vehA, { lat: 30.5, lon: 114.3 });
-    const got = waitFor(inA, (d) => (d.kind === 'positions' ? d.data.find((p) => p[0] === vehA) : undefined));
+    const got = waitFor(inA, (d) => deltaPositions(d).find((p) => p[0] === vehA));
     const res = await postEvents(hub.url, t.token, [ev]);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
@@ -96,7 +96,7 @@ describe('hub: ingest, storage and live push', () => {
     const s = await live('hq');
     await subscribe(s, 'hq');
     const frames: number[][] = [];
-    s.on('delta.v1', (d) => d.kind === 'positions' && frames.push(d.data.filter((p) => p[0] === vehB).map((p) => p[1])));
+    s.on('delta.v1', (d) => d.kind === 'positions.bin' && frames.push(deltaPositions(d).filter((p) => p[0] === vehB).map((p) => p[1])));
     const base = Date.now();
     const batch = Array.from({ length: 50 }, (_, i) => position(vehB, { at: new Date(base + i * 10).toISOString(), lat: 20 + i * 0.01 }));
     expect((await postEvents(hub.url, t.token, batch)).status).toBe(200);

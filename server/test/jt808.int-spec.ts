@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { io, type Socket as IoSocket } from 'socket.io-client';
-import type { AlertSummaryV1, ClientToServerEvents, Network, RoomDeltaV1, RoomSnapshotV1, ServerToClientEvents } from '@kanjian/shared';
+import { deltaPositions, type AlertSummaryV1, type ClientToServerEvents, type Network, type RoomDeltaV1, type RoomSnapshotV1, type ServerToClientEvents } from '@kanjian/shared';
 
 /** Jest applies a project's testTimeout to tests only; hooks that start processes get their own. */
 const SETUP_MS = 90_000;
@@ -316,7 +316,7 @@ describe('JT/T 808 gateway against the real hub', () => {
     }
   }
 
-  const positionsOf = (id: string) => deltas.flatMap((d) => (d.kind === 'positions' ? d.data.filter((t) => t[0] === id) : []));
+  const positionsOf = (id: string) => deltas.flatMap((d) => deltaPositions(d).filter((t) => t[0] === id));
 
   it('refuses a terminal the reference data does not know', async () => {
     const stranger = await ByteTerminal.connect(gwPort, '19900000000');

@@ -80,6 +80,33 @@ describe('KPIs, appeals and alerts under concurrency', () => {
     });
   });
 
+  describe('snapshots in a join storm', () => {
+    it('a screen joining right after a violation has it in its snapshot, though joins a moment earlier were served', async () => {
+      const room = `floor:${r.w.floorId}`;
+      const join = async () => {
+        const sock = await connectLive(r.url, r.tokens.floor);
+        const ack = await new Promise<SubscribeAck>((ok) => sock.emit('subscribe.v1', { room }, ok));
+        expect(ack.ok).toBe(true);
+        return { sock, snap: (ack as { snapshot: RoomSnapshotV1 }).snapshot };
+      };
+      // Several joins at once share one domain part; the first screen then watches the new violation arrive.
+      const first = await Promise.all([join(), join(), join()]);
+      const before = first[0]!.snap.violations.map((v) => v.id);
+      expect(first.every((j) => j.snap.violations.length === before.length)).toBe(true);
+      try {
+        const arrived = waitFor(first[0]!.sock, (d) => (d.kind === 'violation' && !before.includes(d.data.id) ? d.data : undefined), 15_000);
+        await ingest(r, [e.sortingViolation({ dropHeightCm: 80 })]);
+        const v = await arrived;
+        const late = await join();
+        late.sock.disconnect();
+        expect(late.snap.violations.map((x) => x.id)).toContain(v.id);
+        expect(late.snap.seq).toBeGreaterThan(first[0]!.snap.seq);
+      } finally {
+        for (const j of first) j.sock.disconnect();
+      }
+    });
+  });
+
   describe('late data', () => {
     it('a floor whose day is uploaded hours late, out of order, gets the same KPIs as one that sent it live', async () => {
       const floors = r.env.net.floors.filter((f) => f.id !== r.w.floorId && f.id !== r.w.otherFloorId && r.env.net.cameras.some((c) => c.floorId === f.id)).slice(0, 2);

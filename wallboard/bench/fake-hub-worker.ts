@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
 /**
  * The bench's feed, off the page's main thread (as the hub is in real life): every vehicle moves at `hz`, and
- * frames leave every `frameMs` (the hub's KJ_HQ_FRAME_MS for the hq room) as the JSON text a socket message carries;
+ * frames leave every `frameMs` (the hub's KJ_HQ_FRAME_MS for the hq room) as a socket message carries them: JSON text,
+ * and for positions a JSON header plus the binary frame (a Socket.IO binary attachment);
  * a KPI frame every ten seconds.
  */
-import type { RoomDeltaV1 } from '@kanjian/shared';
+import { encodePositionsFrame, type RoomDeltaV1 } from '@kanjian/shared';
 import { FakeFleet } from './fake-fleet';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -26,11 +27,12 @@ self.onmessage = (e: MessageEvent<{ vehicles: number; hz: number; frameMs: numbe
     const data = [];
     for (let i = from; i < Math.min(vehicles, from + share); i++) data.push(fleet.tuple(i, now));
     frame++;
-    const positions: RoomDeltaV1 = { v: 1, room: 'hq', seq: ++seq, sentAt: now, kind: 'positions', data };
-    self.postMessage(JSON.stringify(positions));
+    const bin = encodePositionsFrame(data);
+    const header = { v: 1, room: 'hq', seq: ++seq, sentAt: now, kind: 'positions.bin', data: { _placeholder: true, num: 0 } };
+    self.postMessage({ header: JSON.stringify(header), bin: bin.buffer }, [bin.buffer]);
     if (frame % (10 * framesPerReport) === 0) {
       const kpi: RoomDeltaV1 = { v: 1, room: 'hq', seq: ++seq, sentAt: now, kind: 'kpi', data: fleet.kpis(now) };
-      self.postMessage(JSON.stringify(kpi));
+      self.postMessage({ header: JSON.stringify(kpi) });
     }
   }, frameMs);
 };

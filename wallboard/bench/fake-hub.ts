@@ -14,8 +14,8 @@ export interface FakeHubOptions {
 /**
  * A local stand-in for the hub's `/live` namespace, for the renderer benchmark: an `hq` room whose snapshot
  * holds N vehicles, all of which then move at `hz`, in frames every `frameMs` as the hub coalesces them. The
- * frames are made in a worker and arrive as JSON text, so the page pays exactly what a socket.io message costs
- * it (the decode) and nothing a hub would do.
+ * frames are made in a worker and arrive as a socket.io message would (JSON text; positions as a JSON header and
+ * a binary frame), so the page pays what a message costs it (the decode) and nothing a hub would do.
  */
 export class FakeHub {
   readonly network: Network;
@@ -33,13 +33,15 @@ export class FakeHub {
   start(): void {
     if (this.worker) return;
     this.worker = new Worker(new URL('./fake-hub-worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (e: MessageEvent<string>) => {
+    this.worker.onmessage = (e: MessageEvent<{ header: string; bin?: ArrayBuffer }>) => {
       const t0 = performance.now();
-      const d = JSON.parse(e.data) as RoomDeltaV1;
+      // What socket.io-parser does with a binary event: parse the JSON header, put the attachment in its place.
+      const d = JSON.parse(e.data.header) as RoomDeltaV1;
+      if (d.kind === 'positions.bin' && e.data.bin) d.data = e.data.bin;
       // At most an hour of frames at 1 Hz; past that the oldest half goes.
       this.decodeMs.push(performance.now() - t0);
       if (this.decodeMs.length > 3600) this.decodeMs.splice(0, 1800);
-      if (d.kind === 'positions') this.frames++;
+      if (d.kind === 'positions.bin') this.frames++;
       for (const fn of this.deltaFns) fn(d);
     };
     this.worker.postMessage({ vehicles: this.opts.vehicles, hz: this.opts.hz, frameMs: this.opts.frameMs, seed: this.opts.seed ?? 1, seq: 0 });

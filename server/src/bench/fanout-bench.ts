@@ -76,12 +76,14 @@ async function main() {
         const row = {
           clients: n,
           joined: report?.joined ?? 0,
+          join_s: report?.joinS ?? null,
           frames_per_s: Math.round(report?.framesPerS ?? 0),
           freshness_p50_ms: report?.p50 ?? null,
           freshness_p99_ms: report?.p99 ?? null,
           seq_gaps: report?.gaps ?? null,
           hub_cpu_pct: Math.round(((cpu1.cpuS - cpu0.cpuS) / el) * 100),
           hub_rss_mb: Math.round(cpu1.rssMb),
+          clients_cpu_pct: report?.clientCpuPct ?? null,
         };
         log(JSON.stringify(row));
         results.push(row);

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, RoomDeltaV1, ServerToClientEvents } from '@kanjian/shared';
+import { positionsFrameCount, readPositionsFrame, type ClientToServerEvents, type RoomDeltaV1, type ServerToClientEvents } from '@kanjian/shared';
 
 /**
  * The wallboard side of bench:fanout, in its own process: N Socket.IO clients joined to rooms. It reports, as one
@@ -11,6 +11,7 @@ async function main() {
   const rooms = roomList!.split(',');
   const seconds = Number(secondsArg);
   const warm = Number(warmArg);
+  const startedAt = Date.now();
   const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
   const fresh: number[] = [];
   let frames = 0;
@@ -27,12 +28,15 @@ async function main() {
       if (d.seq <= last) return;
       if (d.seq !== last + 1) gaps++;
       last = d.seq;
-      if (!measuring || d.kind !== 'positions') return;
+      if (!measuring || d.kind !== 'positions.bin') return;
       frames++;
       const now = Date.now();
-      // Sample every client's freshness for a bounded subset of tuples, so the measuring does not dominate.
-      const step = Math.max(1, Math.floor(d.data.length / 50));
-      for (let k = 0; k < d.data.length; k += step) fresh.push(now - d.data[k]![5]);
+      // Every position is read, as a screen does; freshness is sampled (~50 a frame) so the measuring does not dominate.
+      const step = Math.max(1, Math.floor(positionsFrameCount(d.data) / 50));
+      let k = 0;
+      readPositionsFrame(d.data, (_id, _lat, _lon, _speed, _heading, at) => {
+        if (k++ % step === 0) fresh.push(now - at);
+      });
     };
     s.on('delta.v1', (d: RoomDeltaV1) => (last < 0 ? early.push(d) : apply(d)));
     s.on('connect', () =>
@@ -46,18 +50,24 @@ async function main() {
     );
     if (i % 50 === 49) await new Promise((r) => setTimeout(r, 20));
   }
-  for (let i = 0; joined < rooms.length && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
-  process.stderr.write(`[fanout-clients] ${joined}/${rooms.length} joined\n`);
-  process.stdout.write(JSON.stringify({ ready: true, joined }) + '\n');
+  // All screens connect within a second, as after a hub restart: how long until every one holds its snapshot.
+  for (let i = 0; joined < rooms.length && i < 3000; i++) await new Promise((r) => setTimeout(r, 100));
+  const joinS = (Date.now() - startedAt) / 1000;
+  process.stderr.write(`[fanout-clients] ${joined}/${rooms.length} joined in ${joinS.toFixed(1)} s\n`);
+  process.stdout.write(JSON.stringify({ ready: true, joined, joinS }) + '\n');
   await new Promise((r) => setTimeout(r, warm * 1000));
   measuring = true;
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   measuring = false;
   const elapsed = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  // The clients' own CPU: if this process is saturated, the freshness measured includes its own queueing.
+  const clientCpuPct = Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100);
   fresh.sort((a, b) => a - b);
   const pct = (p: number) => fresh[Math.min(fresh.length - 1, Math.ceil((p / 100) * fresh.length) - 1)] ?? null;
-  process.stdout.write(JSON.stringify({ done: true, joined, framesPerS: frames / elapsed, p50: pct(50), p99: pct(99), samples: fresh.length, gaps }) + '\n');
+  process.stdout.write(JSON.stringify({ done: true, joined, framesPerS: frames / elapsed, p50: pct(50), p99: pct(99), samples: fresh.length, gaps, clientCpuPct, joinS }) + '\n');
   for (const s of sockets) s.disconnect();
   process.exit(0);
 }

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type {
-  DeltaV1,
-  FeedItemV1,
-  PositionTuple,
-  RoomDeltaV1,
-  RoomName,
-  RoomSnapshotV1,
-  ServerToClientEvents,
-  ClientToServerEvents,
+import {
+  encodePositionsFrame,
+  type DeltaV1,
+  type FeedItemV1,
+  type PositionTuple,
+  type RoomDeltaV1,
+  type RoomName,
+  type RoomSnapshotV1,
+  type ServerToClientEvents,
+  type ClientToServerEvents,
 } from '@kanjian/shared';
 import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
@@ -25,6 +26,10 @@ const FEED_KEEP = 50;
 const POSITION_PERSIST_MS = 1000;
 /** A vehicle silent this long drops out of snapshots. */
 const POSITION_TTL_MS = 6 * 3600_000;
+/** Upper bound on how long a room's domain part (violations, alerts, KPIs) is reused for snapshots. */
+const DOMAIN_PART_MS = 5000;
+
+type DomainPart = Pick<RoomSnapshotV1, 'violations' | 'alerts' | 'kpis'>;
 
 interface RoomPending {
   positions: Map<string, PositionTuple>;
@@ -49,6 +54,11 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   /** Latest positions by room, read from Redis at most once a second however many screens join at once. */
   private positionIndex: { at: number; byRoom: Promise<Map<RoomName, PositionTuple[]>> } | null = null;
   private ticking = false;
+  /**
+   * A room's domain part, tagged with the room's state counter read before it was queried. Screens join in
+   * storms (a hub restart reconnects every wall at once): 2,000 joins must not be 6,000 database queries.
+   */
+  private domainParts = new Map<RoomName, { state: string | null; at: number; part: Promise<DomainPart> }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -119,7 +129,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     try {
       const deltas: [RoomName, DeltaV1][] = [];
       for (const [room, p] of batch) {
-        if (p.positions.size) deltas.push([room, { kind: 'positions', data: [...p.positions.values()] }]);
+        if (p.positions.size) deltas.push([room, { kind: 'positions.bin', data: positionsFrame([...p.positions.values()]) }]);
         if (p.feed.length) deltas.push([room, { kind: 'feed', data: p.feed }]);
       }
       await this.emitMany(deltas);
@@ -142,11 +152,17 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   async emitMany(deltas: [RoomName, DeltaV1][]) {
     if (deltas.length === 0) return;
     const pipe = this.redis.pipeline();
-    for (const [room] of deltas) pipe.incr(this.keys.key('seq', room));
+    const seqAt: number[] = [];
+    for (const [room, d] of deltas) {
+      seqAt.push(pipe.length);
+      pipe.incr(this.keys.key('seq', room));
+      // A change to what snapshots carry besides positions and the feed: cached domain parts of the room are void.
+      if (d.kind !== 'positions.bin' && d.kind !== 'feed') pipe.incr(this.keys.key('state', room));
+    }
     const res = await pipe.exec();
     const sentAt = Date.now();
     deltas.forEach(([room, d], i) => {
-      const seq = Number(res?.[i]?.[1]);
+      const seq = Number(res?.[seqAt[i]!]?.[1]);
       const msg = { v: 1, room, seq, sentAt, ...d } as RoomDeltaV1;
       this.ns?.to(room).emit('delta.v1', msg);
       this.metrics.framesSent.inc({ kind: d.kind });
@@ -173,24 +189,38 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
 
   /** The room's state now. Call after the socket joined: deltas after `seq` then follow without a gap. */
   async snapshot(room: RoomName): Promise<RoomSnapshotV1> {
-    const [seq, byRoom, feed] = await Promise.all([
-      this.redis.get(this.keys.key('seq', room)),
+    const [[seq, state], byRoom, feed] = await Promise.all([
+      this.redis.mget(this.keys.key('seq', room), this.keys.key('state', room)),
       this.positionsByRoom(),
       this.redis.lrange(this.keys.key('feed', room), 0, FEED_KEEP - 1),
     ]);
-    const snap: RoomSnapshotV1 = {
+    return {
       v: 1,
       room,
       seq: Number(seq ?? 0),
       at: new Date().toISOString(),
       vehicles: byRoom.get(room) ?? [],
       feed: feed.map((f) => JSON.parse(f) as FeedItemV1),
-      violations: [],
-      alerts: [],
-      kpis: [],
+      ...(await this.domainPart(room, state ?? null)),
     };
-    for (const c of this.contributors.all) await c(room, snap);
-    return snap;
+  }
+
+  /**
+   * The domains' part of a snapshot, shared by joins while the room's state counter is unchanged (at most
+   * DOMAIN_PART_MS). The counter is read before the queries run and every domain delta increments it after its
+   * write committed, so a reused part is never older than the sequence number it is served with.
+   */
+  private domainPart(room: RoomName, state: string | null): Promise<DomainPart> {
+    const hit = this.domainParts.get(room);
+    if (hit && hit.state === state && Date.now() - hit.at < DOMAIN_PART_MS) return hit.part;
+    const part = (async () => {
+      const scratch: RoomSnapshotV1 = { v: 1, room, seq: 0, at: '', vehicles: [], feed: [], violations: [], alerts: [], kpis: [] };
+      for (const c of this.contributors.all) await c(room, scratch);
+      return { violations: scratch.violations, alerts: scratch.alerts, kpis: scratch.kpis };
+    })();
+    this.domainParts.set(room, { state, at: Date.now(), part });
+    part.catch(() => this.domainParts.get(room)?.part === part && this.domainParts.delete(room));
+    return part;
   }
 
   private positionsByRoom(): Promise<Map<RoomName, PositionTuple[]>> {
@@ -213,4 +243,13 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     byRoom.catch(() => (this.positionIndex = null));
     return byRoom;
   }
+}
+
+/**
+ * Positions go out as a binary frame: a Node Buffer over the encoded bytes (no copy), which Socket.IO sends as a
+ * binary attachment and the Redis adapter passes on as raw bytes rather than walking 20,000 tuples.
+ */
+function positionsFrame(tuples: PositionTuple[]): Buffer {
+  const bytes = encodePositionsFrame(tuples);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -23,8 +23,14 @@ export function parseRoom(room: RoomName): { kind: RoomKind; id: string | null }
  */
 export type PositionTuple = [string, number, number, number, number, number, number | null];
 
+export * from './positions-frame';
+
+/**
+ * `positions.bin` carries a binary positions frame (see positions-frame.ts): a Buffer in Node, an ArrayBuffer in
+ * the browser. Read it with `readPositionsFrame` / `decodePositionsFrame`.
+ */
 export type DeltaV1 =
-  | { kind: 'positions'; data: PositionTuple[] }
+  | { kind: 'positions.bin'; data: ArrayBuffer | Uint8Array }
   | { kind: 'feed'; data: FeedItemV1[] }
   | { kind: 'violation'; data: ViolationSummaryV1 }
   | { kind: 'alert'; data: AlertSummaryV1 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { effectScope } from 'vue';
 import { Server } from 'socket.io';
 import {
+  encodePositionsFrame,
   LIVE_NAMESPACE,
   type ClientToServerEvents,
   type RoomDeltaV1,
@@ -40,7 +41,7 @@ async function startHub(port = 0, seqStart = 0): Promise<TestHub> {
     subscribes: [],
     send(room) {
       hub.seq++;
-      const d: RoomDeltaV1 = { v: 1, room, seq: hub.seq, sentAt: Date.now(), kind: 'positions', data: [['V1', 31, 121, 70, 0, Date.now(), null]] };
+      const d: RoomDeltaV1 = { v: 1, room, seq: hub.seq, sentAt: Date.now(), kind: 'positions.bin', data: encodePositionsFrame([['V1', 31, 121, 70, 0, Date.now(), null]]) };
       io.of(LIVE_NAMESPACE).to(room).emit('delta.v1', d);
     },
     async close() {
@@ -101,7 +102,9 @@ describe('live socket + useLiveTopic over a real Socket.IO server', () => {
     hub.send('hq');
     hub.send('hq');
     await until(() => t.seq.value === 2);
+    // The frame crossed a real Socket.IO connection as a binary attachment and was read into the store.
     expect(t.vehicles.count).toBe(1);
+    expect(t.vehicles.lat[t.vehicles.slotOf('V1')!]).toBe(31);
   });
 
   it('rejoins and re-snapshots by itself after the hub restarts', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodePositionsFrame } from '@kanjian/shared';
 import { BUFFER_LIMIT, FEED_LIMIT, RoomState } from './room-state';
 import { alert, delta, kpi, snapshot, violation } from '../test/fixtures';
 
@@ -6,9 +7,21 @@ describe('RoomState sequencing', () => {
   it('applies deltas in order after a snapshot and reports a gap when one is skipped', () => {
     const s = new RoomState();
     s.applySnapshot(snapshot('hq', 10));
-    expect(s.applyDelta(delta('hq', 11, { kind: 'positions', data: [['V1', 30, 120, 50, 0, 1, null]] }))).toBe('applied');
-    expect(s.applyDelta(delta('hq', 13, { kind: 'positions', data: [] }))).toBe('gap');
+    expect(s.applyDelta(delta('hq', 11, { kind: 'positions.bin', data: encodePositionsFrame([['V1', 30, 120, 50, 0, 1, null]]) }))).toBe('applied');
+    expect(s.applyDelta(delta('hq', 13, { kind: 'positions.bin', data: encodePositionsFrame([]) }))).toBe('gap');
     expect(s.seq).toBe(11);
+    expect(s.vehicles.count).toBe(1);
+  });
+
+  it('rejects an unreadable positions frame, says why, and keeps its sequence', () => {
+    const s = new RoomState();
+    s.applySnapshot(snapshot('hq', 10));
+    const frame = encodePositionsFrame([['V1', 30, 120, 50, 0, 1, null]]);
+    frame[0] = 9;
+    expect(s.applyDelta(delta('hq', 11, { kind: 'positions.bin', data: frame }))).toBe('rejected');
+    expect(s.frameError).toMatch(/version 9 is not supported/);
+    expect(s.vehicles.count).toBe(0);
+    expect(s.applyDelta(delta('hq', 12, { kind: 'positions.bin', data: encodePositionsFrame([['V1', 30, 120, 50, 0, 1, null]]) }))).toBe('applied');
     expect(s.vehicles.count).toBe(1);
   });
 

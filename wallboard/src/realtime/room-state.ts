@@ -15,7 +15,8 @@ export const ALERT_LIMIT = 500;
 /** Deltas held while a snapshot is awaited; past this the oldest go (the replay then sees a gap and re-snapshots). */
 export const BUFFER_LIMIT = 5000;
 
-export type DeltaOutcome = 'applied' | 'duplicate' | 'gap' | 'buffered';
+/** `rejected`: in sequence but unreadable (a positions frame of another format); `frameError` says why. */
+export type DeltaOutcome = 'applied' | 'duplicate' | 'gap' | 'buffered' | 'rejected';
 
 export function kpiKey(k: Pick<KpiValueV1, 'unit' | 'key' | 'window'>): string {
   return `${k.unit}|${k.key}|${k.window}`;
@@ -34,6 +35,8 @@ export class RoomState {
   synced = false;
   vehicles = new VehicleStore(4096);
   vehiclesVersion = 0;
+  /** Why the last positions frame could not be read (see the `rejected` outcome). */
+  frameError: string | null = null;
   feed: FeedItemV1[] = [];
   violations: ViolationSummaryV1[] = [];
   alerts: AlertSummaryV1[] = [];
@@ -77,8 +80,13 @@ export class RoomState {
     if (d.seq !== this.seq + 1) return 'gap';
     this.seq = d.seq;
     switch (d.kind) {
-      case 'positions':
-        this.vehicles.upsert(d.data);
+      case 'positions.bin':
+        try {
+          this.vehicles.upsertFrame(d.data);
+        } catch (e) {
+          this.frameError = (e as Error).message;
+          return 'rejected';
+        }
         this.vehiclesVersion++;
         break;
       case 'feed':

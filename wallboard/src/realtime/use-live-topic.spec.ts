@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { effectScope, nextTick, ref } from 'vue';
-import type { RoomName } from '@kanjian/shared';
+import { encodePositionsFrame, type RoomName } from '@kanjian/shared';
 import { useLiveTopic, type LiveTopicOptions } from './use-live-topic';
 import { FakeTransport } from '../test/fake-transport';
 import { alert, delta, snapshot } from '../test/fixtures';
@@ -34,10 +34,25 @@ describe('useLiveTopic', () => {
     await settle();
     expect(topic.status.value).toBe('live');
     expect(topic.openAlerts.value.map((a) => a.id)).toEqual(['a1']);
-    transport.send(delta('hq', 5, { kind: 'positions', data: [['V1', 31, 121, 80, 90, clock, null]] }));
+    transport.send(delta('hq', 5, { kind: 'positions.bin', data: encodePositionsFrame([['V1', 31, 121, 80, 90, clock, null]]) }));
     expect(topic.seq.value).toBe(5);
     expect(topic.vehicles.count).toBe(1);
     expect(topic.vehiclesVersion.value).toBeGreaterThan(0);
+  });
+
+  it('shows an unreadable positions frame as an error without re-snapshotting', async () => {
+    const topic = start();
+    transport.answer({ ok: true, snapshot: snapshot('hq', 4) });
+    await settle();
+    const frame = encodePositionsFrame([['V1', 31, 121, 80, 90, clock, null]]).subarray(0, 20);
+    transport.send(delta('hq', 5, { kind: 'positions.bin', data: frame }));
+    expect(topic.error.value).toEqual({ code: 'live/bad_frame', message: expect.stringMatching(/1 vehicles needs at least 34 bytes, got 20/) as unknown as string });
+    // Not a gap: no new subscribe; the next good frame is applied.
+    expect(transport.subscribes).toHaveLength(0);
+    transport.send(delta('hq', 6, { kind: 'positions.bin', data: encodePositionsFrame([['V1', 31, 121, 80, 90, clock, null]]) }));
+    expect(topic.seq.value).toBe(6);
+    expect(topic.vehicles.count).toBe(1);
+    expect(topic.error.value).toBeNull();
   });
 
   it('re-snapshots on a gap in the sequence and continues from the new snapshot', async () => {

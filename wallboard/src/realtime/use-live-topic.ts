@@ -115,8 +115,9 @@ export function useLiveTopic(roomSource: MaybeRefOrGetter<RoomName>, opts: LiveT
   function publish(d: RoomDeltaV1): void {
     seq.value = state.seq;
     switch (d.kind) {
-      case 'positions':
+      case 'positions.bin':
         vehiclesVersion.value = state.vehiclesVersion;
+        if (error.value?.code === 'live/bad_frame') error.value = null;
         break;
       case 'feed':
         feed.value = state.feed;
@@ -199,6 +200,7 @@ export function useLiveTopic(roomSource: MaybeRefOrGetter<RoomName>, opts: LiveT
     touch();
     if (outcome === 'applied') publish(d);
     else if (outcome === 'gap') requestSnapshot();
+    else if (outcome === 'rejected') error.value = { code: 'live/bad_frame', message: state.frameError ?? 'unreadable frame' };
   });
   const offConnect = transport.onConnect(() => {
     attempts = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PositionTuple } from '@kanjian/shared';
+import { encodePositionsFrame, type PositionTuple } from '@kanjian/shared';
 import { VehicleStore } from './vehicle-store';
 
 const pos = (id: string, lat: number, lon: number, at: number, temp: number | null = null): PositionTuple => [id, lat, lon, 60, 90, at, temp];
@@ -13,6 +13,17 @@ describe('VehicleStore', () => {
     const slot = s.slotOf('V1')!;
     expect(s.lat[slot]).toBeCloseTo(31.5, 4);
     expect(s.lon[slot]).toBeCloseTo(121.5, 4);
+  });
+
+  it('applies a binary positions frame like the tuples it encodes', () => {
+    const s = new VehicleStore(16);
+    s.upsert([pos('V1', 31.5, 121.5, 2000)]);
+    const changed = s.upsertFrame(encodePositionsFrame([pos('V1', 31, 121, 1000), pos('V2', 39.9, 116.4, 3000, -18.5)]));
+    expect(changed).toBe(1);
+    expect(s.lat[s.slotOf('V1')!]).toBeCloseTo(31.5, 4);
+    const v2 = s.slotOf('V2')!;
+    expect([s.lat[v2], s.lon[v2], s.atMs[v2]]).toEqual([Math.fround(39.9), Math.fround(116.4), 3000]);
+    expect(s.temp[v2]).toBeCloseTo(-18.5, 4);
   });
 
   it('does not move a vehicle back for an older fix (a late back-filled frame)', () => {

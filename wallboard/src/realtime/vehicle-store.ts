@@ -1,4 +1,4 @@
-import type { PositionTuple } from '@kanjian/shared';
+import { readPositionsFrame, type PositionTuple } from '@kanjian/shared';
 
 /**
  * The latest position of every vehicle in flat typed arrays, indexed by a stable slot per vehicle id.
@@ -48,25 +48,34 @@ export class VehicleStore {
   /** Applies positions; an older fix than the one held (a late, coalesced frame) does not move a vehicle back. */
   upsert(tuples: readonly PositionTuple[]): number {
     let changed = 0;
-    for (const [id, lat, lon, speed, heading, at, temp] of tuples) {
-      let slot = this.slots.get(id);
-      if (slot === undefined) {
-        slot = this.idList.length;
-        if (slot >= this.capacity) this.grow(slot + 1);
-        this.slots.set(id, slot);
-        this.idList.push(id);
-      } else if (at < this.atMs[slot]) {
-        continue;
-      }
-      this.lat[slot] = lat;
-      this.lon[slot] = lon;
-      this.speed[slot] = speed;
-      this.heading[slot] = heading;
-      this.atMs[slot] = at;
-      this.temp[slot] = temp ?? Number.NaN;
-      changed++;
-    }
+    for (const [id, lat, lon, speed, heading, at, temp] of tuples) changed += this.put(id, lat, lon, speed, heading, at, temp);
     return changed;
+  }
+
+  /** Applies a binary positions frame straight from its columns: no tuple is built. Throws on a damaged frame. */
+  upsertFrame(frame: ArrayBuffer | ArrayBufferView): number {
+    let changed = 0;
+    readPositionsFrame(frame, (id, lat, lon, speed, heading, at, temp) => (changed += this.put(id, lat, lon, speed, heading, at, temp)));
+    return changed;
+  }
+
+  private put(id: string, lat: number, lon: number, speed: number, heading: number, at: number, temp: number | null): 0 | 1 {
+    let slot = this.slots.get(id);
+    if (slot === undefined) {
+      slot = this.idList.length;
+      if (slot >= this.capacity) this.grow(slot + 1);
+      this.slots.set(id, slot);
+      this.idList.push(id);
+    } else if (at < this.atMs[slot]) {
+      return 0;
+    }
+    this.lat[slot] = lat;
+    this.lon[slot] = lon;
+    this.speed[slot] = speed;
+    this.heading[slot] = heading;
+    this.atMs[slot] = at;
+    this.temp[slot] = temp ?? Number.NaN;
+    return 1;
   }
 
   replaceAll(tuples: readonly PositionTuple[]): void {
