@@ -68,7 +68,7 @@ done
 curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 || { echo "hub did not start; the end of data/hub.log:" >&2; tail -20 data/hub.log >&2; exit 1; }
 
 if [ -f simulator/dist/main.js ]; then
-  node simulator/dist/main.js --hub "http://127.0.0.1:$PORT" --token "$(cat data/simulator.token)" --seed "$SEED" --scale "$SCALE" > data/simulator.log 2>&1 &
+  node simulator/dist/main.js --hub "http://127.0.0.1:$PORT" --token "$(cat data/simulator.token)" --seed "$SEED" --scale "$SCALE" --storyline > data/simulator.log 2>&1 &
   pids+=($!)
 fi
 

@@ -76,11 +76,6 @@ export async function main(argv: string[]): Promise<number> {
   const client = opts.out ? null : new HubClient(opts.hub!, opts.token!, { format: opts.format, timeoutMs: 30_000 });
   const network = await fetchNetwork(opts, client, log, () => stopping);
   if (!network) return 0;
-  const sim = new Simulation(network, { seed: opts.seed, scale: opts.scale, volume: opts.volume, evidence: opts.evidence, positions: opts.positions, heartbeats: opts.heartbeats });
-  if (sim.linehaul.drivenVehicles < sim.vehicleLimit) {
-    log('warn', `the network has ${network.vehicles.length} vehicles; --scale ${opts.scale} asks for ${sim.vehicleLimit}: driving all of them`);
-  }
-
   // Where to start: an explicit --start, else the checkpoint of the last run, else now.
   const state = opts.state && !opts.fresh ? loadState(opts.state) : null;
   if (state && (state.seed !== opts.seed || state.scale !== opts.scale)) {
@@ -103,6 +98,21 @@ export async function main(argv: string[]): Promise<number> {
       clockStart = state.checkpoint;
     }
     log('info', 'continuing from the checkpoint of the last run', { checkpoint: state.checkpointIso });
+  }
+  // The storyline opens a fresh start; a restart keeps the one its state file names.
+  const freshStart = backlogFrom === undefined;
+  const storylineAt = state?.storylineAt ?? (opts.storyline && freshStart ? Math.ceil(startAt / 1000) * 1000 : undefined);
+  const sim = new Simulation(network, {
+    seed: opts.seed,
+    scale: opts.scale,
+    volume: opts.volume,
+    evidence: opts.evidence,
+    positions: opts.positions,
+    heartbeats: opts.heartbeats,
+    ...(storylineAt !== undefined ? { storyline: { at: storylineAt } } : {}),
+  });
+  if (sim.linehaul.drivenVehicles < sim.vehicleLimit) {
+    log('warn', `the network has ${network.vehicles.length} vehicles; --scale ${opts.scale} asks for ${sim.vehicleLimit}: driving all of them`);
   }
   const endAt = opts.duration !== null ? startAt + opts.duration : undefined;
   if (opts.out && endAt === undefined) throw new Error('--out needs --duration (offline generation has to end)');
@@ -134,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
     refresh: client && !opts.network && opts.refreshNetworkMs !== null ? { everyMs: opts.refreshNetworkMs, fetch: () => client.getNetwork() } : undefined,
     onCheckpoint: (cp) => {
       if (!opts.state || !Number.isFinite(cp)) return;
-      saveState(opts.state, { version: 1, seed: opts.seed, scale: opts.scale, volume: opts.volume, hub: opts.hub ?? 'offline', checkpoint: cp, checkpointIso: isoUtc8(cp), speed: opts.speed, savedAt: new Date().toISOString() });
+      saveState(opts.state, { version: 1, seed: opts.seed, scale: opts.scale, volume: opts.volume, hub: opts.hub ?? 'offline', checkpoint: cp, checkpointIso: isoUtc8(cp), speed: opts.speed, ...(storylineAt !== undefined ? { storylineAt } : {}), savedAt: new Date().toISOString() });
     },
   });
   runner = r;
@@ -148,6 +158,7 @@ export async function main(argv: string[]): Promise<number> {
     stations: sim.index.stations.length,
     floors: sim.index.floors.length,
     start: isoUtc8(startAt),
+    storyline: storylineAt !== undefined ? isoUtc8(storylineAt) : null,
     end: endAt !== undefined ? isoUtc8(endAt) : null,
     state: opts.state,
     truth: opts.truth,

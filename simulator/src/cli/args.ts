@@ -26,6 +26,7 @@ export interface CliOptions {
   refreshNetworkMs: number | null;
   positions: boolean;
   heartbeats: boolean;
+  storyline: boolean;
   prelude: boolean;
   drain: 'flush' | 'wait';
   fresh: boolean;
@@ -64,6 +65,9 @@ export const USAGE = `kanjian simulator — drives a Kanjian hub through its pub
   --drain M            at the end of --duration: flush (send late uploads still waiting at once; default) or
                        wait (keep the clock running until the last one is due, up to 46 min simulated)
   --fresh              ignore the state file and start afresh
+  --storyline          on a fresh start, make each rare lapse happen once in the first minutes (a truck's signal
+                       loss, a truck back in reach back-filling a jam and a reefer fault, a camera going offline,
+                       a pickup without a photo, a burst of complaints at a station); see docs/simulator.md
   --print-rates        print the calibrated rates as a Markdown table and exit
   --help
 `;
@@ -105,6 +109,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'no-prelude': { type: 'boolean' },
       drain: { type: 'string' },
       fresh: { type: 'boolean' },
+      storyline: { type: 'boolean' },
       'print-rates': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -163,6 +168,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     prelude: !(values['no-prelude'] ?? false),
     drain,
     fresh: values.fresh ?? false,
+    storyline: values.storyline ?? false,
     printRates,
     help,
   };

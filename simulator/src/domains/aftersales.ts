@@ -1,4 +1,5 @@
 import { RULES } from '@kanjian/shared';
+import { STORY, storyPick, type Storyline } from '../engine/storyline';
 import { eventId } from '../core/ids';
 import { Rand } from '../core/random';
 import { addDays, dayOf, dayStart, HOUR, isoUtc8, MINUTE, SECOND, yymmdd } from '../core/time';
@@ -100,7 +101,7 @@ export class AftersalesDomain implements Domain {
     private readonly net: NetworkIndex,
     private readonly couriers: CourierDomain,
     private readonly linehaul: LinehaulDomain,
-    private readonly opts: { seed: number },
+    private readonly opts: { seed: number; storyline?: Storyline },
   ) {}
 
   /**
@@ -201,10 +202,13 @@ export class AftersalesDomain implements Domain {
     // A bad day at the station (网点爆仓): a burst of complaints in four hours.
     let spike: AftersalesDayPlan['spike'];
     const sr = Rand.of(seed, 'spike', st.site.id, day);
-    if (sr.chance(RATES.complaintSpike.value)) {
-      const n = sr.int(6, 12);
-      const from = dayStart(day) + M.round(sr.range(10, 14) * 3600) * SECOND;
-      const times = Array.from({ length: n }, () => from + M.round(sr.range(0, 4 * 3600)) * SECOND).sort((a, b) => a - b);
+    // The storyline's station: a burst of complaints right after the start, instead of a bad day's.
+    const story = this.opts.storyline;
+    const storyBurst = !!story && dayOf(story.at + STORY.complaintsFrom) === day && this.net.stations[storyPick(seed, 'station', this.net.stations.length)].site.id === st.site.id;
+    if (storyBurst || sr.chance(RATES.complaintSpike.value)) {
+      const n = storyBurst ? STORY.complaints : sr.int(6, 12);
+      const from = storyBurst ? story!.at + STORY.complaintsFrom : dayStart(day) + M.round(sr.range(10, 14) * 3600) * SECOND;
+      const times = Array.from({ length: n }, (_, k) => (storyBurst ? from + k * STORY.complaintEveryMs : from + M.round(sr.range(0, 4 * 3600)) * SECOND)).sort((a, b) => a - b);
       for (const at of times) {
         const category = sr.weighted<Category>({ delay: 60, attitude: 25, lost: 15, damaged: 0, other: 0 });
         add({ stationId: st.site.id, waybillNo: `KJ${yymmdd(day)}${codeOf(st.site.id)}S${seq(complaints.length + 1, 4)}`, category, text: '网点爆仓,派送滞后', cause: 'spike', opened: at, spike: true });

@@ -1,4 +1,5 @@
 import { REQUIRED_WAYBILL_FIELDS, RULES, type WaybillFields } from '@kanjian/shared';
+import { STORY, storyPick, type Storyline } from '../engine/storyline';
 import { eventId } from '../core/ids';
 import { hashKey, Rand } from '../core/random';
 import { addDays, dayOf, dayStart, HOUR, isoUtc8, MINUTE, SECOND, yymmdd } from '../core/time';
@@ -113,6 +114,7 @@ export interface StationDayPlan {
 export interface CourierOptions {
   seed: number;
   volume: number;
+  storyline?: Storyline;
 }
 
 export class CourierDomain implements Domain {
@@ -172,40 +174,61 @@ export class CourierDomain implements Domain {
       }
     }
     out.sort((a, b) => a.at - b.at || a.courierId.localeCompare(b.courierId));
-    out.forEach((p, i) => {
-      p.n = i + 1;
-      p.waybillNo = `KJ${yymmdd(day)}${codeOf(st.site.id)}P${seq(i + 1, 4)}`;
-      const pr = Rand.of(seed, 'parcel', p.waybillNo);
-      const f = this.carelessness(p.courierId);
-      p.noPhoto = pr.chance(RATES.noInspectionPhoto.value * f);
-      p.prohibited = pr.chance(RATES.prohibitedItem.value);
-      const m = pr.next();
-      const many = RATES.waybillFieldsMissingMany.value * f;
-      const nMissing = m < many ? pr.int(3, 5) : m < many + RATES.waybillFieldsMissingFew.value * f ? pr.int(1, 2) : 0;
-      const fields = [...REQUIRED_WAYBILL_FIELDS];
-      for (let j = 0; j < nMissing; j++) p.missing.push(fields.splice(pr.int(0, fields.length - 1), 1)[0]);
-      p.noInsurance = pr.chance(RATES.insuranceNotOffered.value * f);
-      p.noRealName = pr.chance(RATES.realNameNotVerified.value * f);
-      let u = pr.next() * this.destTotal;
-      let dest = this.destTable[this.destTable.length - 1].station;
-      for (const d of this.destTable) {
-        u -= d.w;
-        if (u < 0) {
-          dest = d.station;
-          break;
-        }
-      }
-      p.destStationId = dest.site.id;
-      const e2eH = M.min(160, M.max(8, E2E_MEDIAN_H * M.exp(E2E_SIGMA * pr.normal())));
-      p.signTarget = p.at + M.round(e2eH * HOUR);
-      [p.lat, p.lon] = offsetKm(st.site.lat, st.site.lon, pr.range(0.3, 4), pr.range(0, 360));
-    });
+    out.forEach((p, i) => this.fillPickup(st, p, i + 1, `KJ${yymmdd(day)}${codeOf(st.site.id)}P${seq(i + 1, 4)}`));
+    // The storyline's pickup without an inspection photo, on its own waybill series (the others stay as they are).
+    const story = this.opts.storyline;
+    const courier = this.storyCourier(st, day);
+    if (story && courier) {
+      const p: Pickup = { n: 0, stationId: st.site.id, courierId: courier, at: story.at + STORY.pickupAt, waybillNo: '', noPhoto: false, prohibited: false, missing: [], noInsurance: false, noRealName: false, destStationId: '', signTarget: 0, lat: 0, lon: 0 };
+      this.fillPickup(st, p, out.length + 1, `KJ${yymmdd(day)}${codeOf(st.site.id)}Q0001`);
+      Object.assign(p, { noPhoto: true, prohibited: false, missing: [], noInsurance: false, noRealName: false });
+      out.push(p);
+      out.sort((a, b) => a.at - b.at || a.n - b.n);
+    }
     this.pickupCache.set(key, out);
     // Flows look 7 days back: keep 10 days of pickups.
     if (this.pickupCache.size > this.net.stations.length * 12) {
       for (const k of this.pickupCache.keys()) if (k.slice(-10) < addDays(day, -9)) this.pickupCache.delete(k);
     }
     return out;
+  }
+
+  /** The courier of the storyline's pickup, when `st` on `day` is where it happens. */
+  private storyCourier(st: StationInfo, day: string): string | null {
+    const story = this.opts.storyline;
+    if (!story || dayOf(story.at + STORY.pickupAt) !== day || st.couriers.length === 0) return null;
+    if (this.net.stations[storyPick(this.opts.seed, 'station', this.net.stations.length)].site.id !== st.site.id) return null;
+    return st.couriers[storyPick(this.opts.seed, 'courier', st.couriers.length)].id;
+  }
+
+  /** A pickup's waybill, its lapses (by the courier's carelessness), destination and where it was. */
+  private fillPickup(st: StationInfo, p: Pickup, n: number, waybillNo: string): void {
+    p.n = n;
+    p.waybillNo = waybillNo;
+    const pr = Rand.of(this.opts.seed, 'parcel', p.waybillNo);
+    const f = this.carelessness(p.courierId);
+    p.noPhoto = pr.chance(RATES.noInspectionPhoto.value * f);
+    p.prohibited = pr.chance(RATES.prohibitedItem.value);
+    const m = pr.next();
+    const many = RATES.waybillFieldsMissingMany.value * f;
+    const nMissing = m < many ? pr.int(3, 5) : m < many + RATES.waybillFieldsMissingFew.value * f ? pr.int(1, 2) : 0;
+    const fields = [...REQUIRED_WAYBILL_FIELDS];
+    for (let j = 0; j < nMissing; j++) p.missing.push(fields.splice(pr.int(0, fields.length - 1), 1)[0]);
+    p.noInsurance = pr.chance(RATES.insuranceNotOffered.value * f);
+    p.noRealName = pr.chance(RATES.realNameNotVerified.value * f);
+    let u = pr.next() * this.destTotal;
+    let dest = this.destTable[this.destTable.length - 1].station;
+    for (const d of this.destTable) {
+      u -= d.w;
+      if (u < 0) {
+        dest = d.station;
+        break;
+      }
+    }
+    p.destStationId = dest.site.id;
+    const e2eH = M.min(160, M.max(8, E2E_MEDIAN_H * M.exp(E2E_SIGMA * pr.normal())));
+    p.signTarget = p.at + M.round(e2eH * HOUR);
+    [p.lat, p.lon] = offsetKm(st.site.lat, st.site.lon, pr.range(0.3, 4), pr.range(0, 360));
   }
 
   /** Courier-picked parcels due to be signed on `day`, by destination station (picked up over the 7 days before). */
@@ -254,7 +277,9 @@ export class CourierDomain implements Domain {
         const to = from + M.round(r.range(10, 45) * 60) * SECOND;
         cs.push({ from, to, uploadAt: to + M.round(r.range(5, 60)) * SECOND });
       }
-      spells.set(c.id, cs.sort((a, b) => a.from - b.from));
+      // The storyline's pickup is uploaded live: its courier has no offline spell then.
+      const storyAt = c.id === this.storyCourier(st, day) ? this.opts.storyline!.at + STORY.pickupAt : null;
+      spells.set(c.id, cs.filter((x) => storyAt === null || !(x.from <= storyAt + MINUTE && x.uploadAt >= storyAt)).sort((a, b) => a.from - b.from));
     }
     for (const p of linked) perCourier.get(couriers[hashKey(p.waybillNo) % couriers.length].id)?.push({ parcel: p });
     let n = 0;

@@ -4,6 +4,7 @@ import { hashKey, Rand, unitAt } from '../core/random';
 import { addDays, dayOf, dayStart, HOUR, isoUtc8, MINUTE, SECOND } from '../core/time';
 import { RATES } from '../model/calibration';
 import type { NetworkIndex, RouteGeometry } from '../model/network-index';
+import { STORY, storyOrder, type Storyline } from '../engine/storyline';
 import type { Domain, OutEventOf, Sink, TruthEntry } from '../engine/types';
 
 /** Builtins bound once: Jest's vm context makes every global lookup slow in hot loops (jestjs/jest#5163). */
@@ -53,7 +54,8 @@ export interface TripPlan {
   pushedMs: number;
   incident?: { at: number; kind: 'breakdown' | 'tyre_blowout'; stopFrom: number; stopTo: number };
   jam?: { from: number; to: number };
-  silence?: { from: number; to: number; uploadAt: number };
+  /** A signal loss: positions recorded meanwhile are uploaded from `uploadAt` (`burst`: all at that moment). */
+  silence?: { from: number; to: number; uploadAt: number; burst?: boolean };
   cold?: ColdPlan;
   h: number;
 }
@@ -64,6 +66,7 @@ export interface LinehaulOptions {
   vehicleLimit: number;
   /** 1 Hz positions; off for day-long offline runs that only need the trips' facts. */
   positions: boolean;
+  storyline?: Storyline;
 }
 
 const TRUCK_MAX_KMH = 95;
@@ -78,6 +81,8 @@ export class LinehaulDomain implements Domain {
   private readonly dayTrips = new Map<string, Trip[]>();
   private readonly dayTruckTrips = new Map<string, Map<string, Trip[]>>();
   private readonly allowed: Set<string>;
+  /** The storyline's trucks: trip id → what happens to it (chosen on first use). */
+  private story: Map<string, 'silence' | 'backfill'> | null = null;
 
   constructor(
     private readonly net: NetworkIndex,
@@ -149,20 +154,89 @@ export class LinehaulDomain implements Domain {
   plan(trip: Trip, day?: string): TripPlan {
     const cached = this.plans.get(trip.id);
     if (cached) return cached;
+    const p = this.planWith(trip, day, (t, d) => this.plan(t, d));
+    const part = this.storyParts().get(trip.id);
+    if (part) this.applyStory(p, part);
+    this.plans.set(trip.id, p);
+    return p;
+  }
+
+  private planWith(trip: Trip, day: string | undefined, previous: (t: Trip, d: string) => TripPlan): TripPlan {
     const d = day ?? dayOf(Date.parse(trip.scheduledDeparture));
     // A truck cannot leave before its previous trip of the day has arrived and turned round.
     const sameTruck = this.truckTrips(d, trip.vehicleId);
     const i = sameTruck.findIndex((t) => t.id === trip.id);
     let notBefore = -Infinity;
-    if (i > 0) notBefore = this.plan(sameTruck[i - 1], d).arrive + 20 * MINUTE;
+    if (i > 0) notBefore = previous(sameTruck[i - 1], d).arrive + 20 * MINUTE;
     else if (this.net.tripsByDay.has(addDays(d, -1))) {
       // Across midnight only when the hub has that day's schedule: a projected one is not the truck's real day.
       const before = this.truckTrips(addDays(d, -1), trip.vehicleId);
       if (before.length > 0) notBefore = this.buildPlan(before[before.length - 1], -Infinity).arrive + 20 * MINUTE;
     }
-    const p = this.buildPlan(trip, notBefore);
-    this.plans.set(trip.id, p);
-    return p;
+    return this.buildPlan(trip, notBefore);
+  }
+
+  /**
+   * The storyline's two trucks (`engine/storyline.ts`), picked among the trips under way at its start whose own
+   * plan has nothing else happening: one for the signal loss, a cold-chain one for the back-fill.
+   */
+  private storyParts(): Map<string, 'silence' | 'backfill'> {
+    if (this.story) return this.story;
+    this.story = new Map();
+    const A = this.opts.storyline?.at;
+    if (A === undefined) return this.story;
+    const base = new Map<string, TripPlan>();
+    const basePlan = (t: Trip, d: string): TripPlan => {
+      let p = base.get(t.id);
+      if (!p) base.set(t.id, (p = this.planWith(t, d, basePlan)));
+      return p;
+    };
+    const cands: { p: TripPlan; id: string }[] = [];
+    for (const d of [addDays(dayOf(A), -1), dayOf(A)]) for (const t of this.tripsOf(d)) cands.push({ p: basePlan(t, d), id: t.id });
+    const quiet = (p: TripPlan) => p.anomaly === 'none' && !p.silence && !p.incident && !p.cold?.excursion && p.pushedMs === 0 && p.arrive - p.schedArr < 10 * MINUTE;
+    const silence = storyOrder(this.opts.seed, 'silence', cands, (c) => c.id).find(
+      ({ p }) => quiet(p) && !p.cold && p.depart < A - 10 * MINUTE && p.arrive > A + 30 * MINUTE,
+    );
+    const backfill = storyOrder(this.opts.seed, 'backfill', cands, (c) => c.id).find(
+      ({ p }) => quiet(p) && !!p.cold && p.depart < A + STORY.outOfReachFrom - 20 * MINUTE && p.arrive > A + 90 * MINUTE && p.vehicle.id !== silence?.p.vehicle.id,
+    );
+    if (silence) this.story.set(silence.id, 'silence');
+    if (backfill) this.story.set(backfill.id, 'backfill');
+    return this.story;
+  }
+
+  private applyStory(p: TripPlan, part: 'silence' | 'backfill'): void {
+    const A = this.opts.storyline!.at;
+    if (part === 'silence') {
+      const from = A + STORY.silenceFrom;
+      p.silence = { from, to: from + STORY.silenceMs, uploadAt: from + STORY.silenceMs + 5 * SECOND };
+      return;
+    }
+    p.silence = { from: A + STORY.outOfReachFrom, to: A + STORY.backInReach, uploadAt: A + STORY.backfillAt, burst: true };
+    // A jam: the truck stands still from `from`, and everything after it comes that much later.
+    const from = A + STORY.jamFrom;
+    const ms = STORY.jamMs;
+    const segs: Segment[] = [];
+    for (const g of p.segs) {
+      if (g.t1 <= from) segs.push(g);
+      else if (g.t0 >= from) {
+        if (!segs.some((x) => x.kind === 'jam')) segs.push({ t0: from, t1: from + ms, d0: g.d0, v: 0, kmh: 0, kind: 'jam' });
+        segs.push({ ...g, t0: g.t0 + ms, t1: g.t1 + ms });
+      } else {
+        const d = g.d0 + g.v * (from - g.t0);
+        segs.push({ ...g, t1: from }, { t0: from, t1: from + ms, d0: d, v: 0, kmh: 0, kind: 'jam' }, { ...g, t0: from + ms, t1: g.t1 + ms, d0: d });
+      }
+    }
+    p.segs = segs;
+    p.arrive += ms;
+    p.jam = { from, to: from + ms };
+    p.anomaly = 'jam';
+    // The reefer fails meanwhile: out of range for about 15 minutes, back in after the truck is.
+    const c = p.cold!;
+    const x = A + STORY.excursionFrom;
+    const peak = c.profile === 'chilled' ? 12 : c.profile === 'frozen' ? -11 : 11;
+    c.excursion = { from: x, peakAt: x + 5 * MINUTE, holdTo: x + 13 * MINUTE, to: x + 19 * MINUTE, peak, outFrom: 0, outTo: 0 };
+    this.markExcursion(p, c);
   }
 
   private buildPlan(trip: Trip, notBefore: number): TripPlan {
@@ -301,20 +375,25 @@ export class LinehaulDomain implements Domain {
       const to = holdTo + 6 * MINUTE;
       const peak = profile === 'chilled' ? r.range(10.5, 14) : profile === 'frozen' ? r.range(-13, -9) : r.range(10, 12);
       c.excursion = { from, peakAt, holdTo, to, peak, outFrom: 0, outTo: 0 };
-      // When the reading actually leaves and re-enters the range (noise included), for the truth.
-      const range = COLD_RANGES[profile];
-      let outFrom = 0;
-      let outTo = 0;
-      for (let s = from; s <= to; s += SECOND) {
-        const temp = this.temperature(p.h, c, s);
-        const out = temp > range.max || temp < range.min;
-        if (out && !outFrom) outFrom = s;
-        if (out) outTo = s + SECOND;
-      }
-      c.excursion.outFrom = outFrom;
-      c.excursion.outTo = outTo;
+      this.markExcursion(p, c);
     }
     return c;
+  }
+
+  /** When the reading actually leaves and re-enters the range (noise included), for the truth. */
+  private markExcursion(p: TripPlan, c: ColdPlan): void {
+    const x = c.excursion!;
+    const range = COLD_RANGES[c.profile];
+    let outFrom = 0;
+    let outTo = 0;
+    for (let s = x.from; s <= x.to; s += SECOND) {
+      const temp = this.temperature(p.h, c, s);
+      const out = temp > range.max || temp < range.min;
+      if (out && !outFrom) outFrom = s;
+      if (out) outTo = s + SECOND;
+    }
+    x.outFrom = outFrom;
+    x.outTo = outTo;
   }
 
   temperature(h: number, c: ColdPlan, t: number): number {
@@ -369,13 +448,22 @@ export class LinehaulDomain implements Domain {
     for (const p of recent.sort((a, b) => a.depart - b.depart || (a.trip.id < b.trip.id ? -1 : 1))) {
       this.emitDeparture(p, sink, start, p.arrive > start);
       if (p.incident && p.incident.at < start) this.emitIncident(p, sink, start);
-      // A run in progress counts from the first reading the hub gets (the first whole second from `start`) to
-      // the last one meeting the condition; the hub raises it when that lasts the rule's minutes.
-      const first = M.ceil(start / SECOND) * SECOND;
+      // The hub gets readings from the first whole second from `start` — or, from a truck out of reach at the
+      // start, the whole stretch it recorded meanwhile, back-filled when it is back in reach.
+      let first = M.ceil(start / SECOND) * SECOND;
+      const s = p.silence;
+      if (s && s.from < start && s.to > start) {
+        first = M.max(s.from, M.ceil(p.depart / SECOND) * SECOND);
+        if (this.opts.positions) this.positions(p, first, start, sink);
+      }
+      // A run in progress counts from the first reading the hub gets to the last one meeting the condition; the
+      // hub raises it when that lasts the rule's minutes.
       const stop = p.incident ? { from: p.incident.stopFrom, to: p.incident.stopTo } : p.jam;
-      if (stop && stop.from < start && M.ceil(stop.to / SECOND) * SECOND - SECOND - first >= RULES.T3.defaults.minutes * MINUTE) this.stopTruth(p, first, sink);
+      const stopFrom = stop ? M.max(first, M.ceil(stop.from / SECOND) * SECOND) : 0;
+      if (stop && stop.from < start && M.ceil(stop.to / SECOND) * SECOND - SECOND - stopFrom >= RULES.T3.defaults.minutes * MINUTE) this.stopTruth(p, stopFrom, sink);
       const x = p.cold?.excursion;
-      if (x && x.outFrom && x.outFrom < start && x.outTo - SECOND - first >= RULES.T5.defaults.minutes * MINUTE) this.excursionTruth(p, first, sink);
+      const outFrom = x ? M.max(first, x.outFrom) : 0;
+      if (x && x.outFrom && x.outFrom < start && x.outTo - SECOND - outFrom >= RULES.T5.defaults.minutes * MINUTE) this.excursionTruth(p, outFrom, sink);
       if (p.arrive < start) this.emitArrival(p, sink, start);
     }
   }
@@ -467,13 +555,22 @@ export class LinehaulDomain implements Domain {
       sink.emit({
         event: ev as OutEventOf<'vehicle.position'>,
         atMs: t,
-        deliverAt: silent ? p.silence!.uploadAt + (t - p.silence!.from) / 1000 : t + 100 + M.floor(unitAt(p.h, t / SECOND, 3) * 800),
+        deliverAt: silent ? this.backfillAt(p, t) : t + 100 + M.floor(unitAt(p.h, t / SECOND, 3) * 800),
         domain: 'linehaul',
       });
     }
   }
 
+  /** When a reading recorded during a signal loss is uploaded. */
+  private backfillAt(p: TripPlan, t: number): number {
+    const s = p.silence!;
+    return s.burst ? s.uploadAt : s.uploadAt + (t - s.from) / 1000;
+  }
+
   private truth(rule: TruthEntry['rule'], p: TripPlan, at: number, due: number, extra: Partial<TruthEntry>): TruthEntry {
+    // A run the hub judges from readings recorded out of reach is known when they are back-filled.
+    const s = p.silence;
+    if ((rule === 'T3' || rule === 'T5') && s && due >= s.from && due < s.to) extra = { ...extra, knownAt: isoUtc8(M.ceil(this.backfillAt(p, M.ceil(due / SECOND) * SECOND))) };
     // A trip on a schedule moved from another day is unknown to the hub: it cannot raise T1 or T6 for it.
     const projected = !this.net.tripsByDay.has(dayOf(p.schedDep));
     if (projected) extra = { ...extra, detail: { ...extra.detail, projectedTrip: true } };

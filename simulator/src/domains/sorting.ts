@@ -1,4 +1,5 @@
 import { RULES } from '@kanjian/shared';
+import { STORY, storyPick, type Storyline } from '../engine/storyline';
 import { eventId } from '../core/ids';
 import { hashKey, Rand, unitAt } from '../core/random';
 import { addDays, dayOf, dayStart, HOUR, hourOfDay, isoUtc8, MINUTE, SECOND, yymmdd } from '../core/time';
@@ -59,6 +60,7 @@ export interface SortingOptions {
   heartbeats: boolean;
   /** Parcel counts per floor every 10 s. */
   scans: boolean;
+  storyline?: Storyline;
 }
 
 export class SortingDomain implements Domain {
@@ -101,6 +103,13 @@ export class SortingDomain implements Domain {
       const lastHeartbeat = M.floor((from - 1 - phase) / HEARTBEAT_MS) * HEARTBEAT_MS + phase;
       outages.set(i, { from, to, lastHeartbeat });
     });
+    // The storyline's camera: the first of a floor picked by the seed.
+    const story = this.opts.storyline;
+    if (story && dayOf(story.at + STORY.cameraFrom) === day && this.net.floors[storyPick(seed, 'camera', this.net.floors.length)].floor.id === f.floor.id && f.cameras.length > 0) {
+      const from = story.at + STORY.cameraFrom;
+      const phase = this.heartbeatPhase(f.cameras[0].id);
+      outages.set(0, { from, to: from + STORY.cameraMs, lastHeartbeat: M.floor((from - 1 - phase) / HEARTBEAT_MS) * HEARTBEAT_MS + phase });
+    }
     const sightings: Sighting[] = [];
     const nViol = r.poisson((parcels * RATES.sortingViolationsPer10k.value) / 10_000);
     const nSub = r.poisson((parcels * RATES.subThresholdDropsPer10k.value) / 10_000);

@@ -6,6 +6,7 @@ import { SortingDomain } from '../domains/sorting';
 import { isoUtc8 } from '../core/time';
 import { NetworkIndex } from '../model/network-index';
 import { EvidenceFactory, type EvidenceMode } from './evidence';
+import type { Storyline } from './storyline';
 import type { Domain, DomainName, Emitted, Sink, TruthEntry } from './types';
 
 /** Vehicles driven per unit of scale (the reference network's fleet is 300 × its scale). */
@@ -26,7 +27,11 @@ export interface SimulationOptions {
   scans?: boolean;
   /** Which parts of the network run (default all). */
   domains?: DomainName[];
+  /** The demo's opening: each rare lapse once in the first minutes after this fresh start (`storyline.ts`). */
+  storyline?: Storyline;
 }
+
+const M = Math;
 
 /**
  * The whole network as a pure function of (network, options, time window): `generate(from, to)` emits every
@@ -51,10 +56,10 @@ export class Simulation {
     this.index = new NetworkIndex(network);
     const evidence = new EvidenceFactory(opts.evidence ?? 'none');
     this.vehicleLimit = Math.ceil(VEHICLES_PER_SCALE * opts.scale);
-    this.linehaul = new LinehaulDomain(this.index, { seed: opts.seed, vehicleLimit: this.vehicleLimit, positions: opts.positions ?? true });
-    this.sorting = reuse?.sorting ?? new SortingDomain(this.index, evidence, { seed: opts.seed, volume: opts.volume ?? 1, heartbeats: opts.heartbeats ?? true, scans: opts.scans ?? true });
-    this.courier = reuse?.courier ?? new CourierDomain(this.index, evidence, { seed: opts.seed, volume: opts.volume ?? 1 });
-    this.aftersales = new AftersalesDomain(this.index, this.courier, this.linehaul, { seed: opts.seed });
+    this.linehaul = new LinehaulDomain(this.index, { seed: opts.seed, vehicleLimit: this.vehicleLimit, positions: opts.positions ?? true, storyline: opts.storyline });
+    this.sorting = reuse?.sorting ?? new SortingDomain(this.index, evidence, { seed: opts.seed, volume: opts.volume ?? 1, heartbeats: opts.heartbeats ?? true, scans: opts.scans ?? true, storyline: opts.storyline });
+    this.courier = reuse?.courier ?? new CourierDomain(this.index, evidence, { seed: opts.seed, volume: opts.volume ?? 1, storyline: opts.storyline });
+    this.aftersales = new AftersalesDomain(this.index, this.courier, this.linehaul, { seed: opts.seed, storyline: opts.storyline });
     const all: Domain[] = [this.linehaul, this.sorting, this.courier, this.aftersales];
     const wanted = new Set(opts.domains ?? all.map((d) => d.name));
     this.domains = all.filter((d) => wanted.has(d.name));
@@ -118,7 +123,9 @@ function withKnownAt(sink: Sink): Sink {
     truth: (t: TruthEntry) => {
       const up = t.eventId !== undefined ? uploads.get(t.eventId) : undefined;
       const due = Date.parse(t.dueAt);
-      sink.truth({ ...t, knownAt: up !== undefined && up > due ? isoUtc8(up) : t.dueAt });
+      // A domain may know better (readings back-filled later): the later of the two.
+      const known = M.max(due, up ?? due, t.knownAt !== undefined ? Date.parse(t.knownAt) : due);
+      sink.truth({ ...t, knownAt: known === due ? t.dueAt : isoUtc8(known) });
     },
   };
 }

@@ -5,6 +5,7 @@ import { ManualClock } from '../core/clock';
 import type { Network } from '@kanjian/shared';
 import { addDays, dayStart, HOUR, isoUtc8, MINUTE, SECOND } from '../core/time';
 import { Simulation, type SimulationOptions } from '../engine/simulation';
+import { STORY } from '../engine/storyline';
 import { CollectingSink } from '../engine/sinks';
 import { TruthLog } from '../engine/truth-log';
 import type { TruthEntry } from '../engine/types';
@@ -178,5 +179,22 @@ describe('Runner', () => {
       expect(departedTrips(hub).some((id) => id.startsWith('TRIP-L-'))).toBe(false);
       expect(hub.duplicates).toBe(0);
     });
+  });
+
+  it('uploads at the start what the prelude has for then, and a back-fill recorded before it only when it is due', async () => {
+    // 09:30 with seed 5: a cold-chain truck of the small network is under way for the storyline's back-fill.
+    const at = dayStart(DAY) + 9.5 * HOUR;
+    const sim = new Simulation(net, { ...OPTS, scale: 0.2, storyline: { at } });
+    const clock = new ManualClock(at, 5);
+    const hub = new FakeHub(clock);
+    let runner: Runner | null = null;
+    const sender = new Sender(hub, { sleep: (ms) => clock.sleep(ms / 5), isStopped: () => runner?.isStopped ?? false, log: silentLogger });
+    runner = new Runner({ sim, clock, sender, truth: new TruthLog(null), log: silentLogger, startAt: at, endAt: at + 2 * MINUTE, prelude: true, preludePauseMs: 0, tickMs: 1000, batchSize: 500, concurrency: 3 });
+    await runner.run();
+    const stored = [...hub.stored.values()];
+    const backfill = stored.filter(({ event: e }) => e.type === 'vehicle.position' && e.backfill === true && Date.parse(e.at) < at);
+    expect(backfill.length).toBeGreaterThan(13 * 60);
+    expect(Math.min(...backfill.map((b) => b.receivedAt))).toBeGreaterThanOrEqual(at + STORY.backfillAt);
+    expect(stored.some(({ event: e, receivedAt }) => e.type === 'vehicle.departed' && Date.parse(e.at) < at && receivedAt < at + 10 * SECOND)).toBe(true);
   });
 });

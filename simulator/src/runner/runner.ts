@@ -149,8 +149,10 @@ export class Runner {
     } else if (o.prelude) {
       this.sim.prelude(o.startAt, this.sink);
       o.log('info', 'prelude: parcels out for delivery, trucks under way and open cases from before the start', { events: this.outbox.size });
-      while (this.outbox.size > 0 && !this.stopped) {
-        while (this.flights.size < concurrency && this.outbox.size > 0) this.launch(this.outbox.popDue(Infinity, batchSize));
+      // Uploaded at the start; what the prelude holds for later (a truck out of reach back-filling its track when
+      // back in reach) waits for its time like everything else.
+      while (this.outbox.size > 0 && this.outbox.minDeliverAt() <= o.startAt && !this.stopped) {
+        while (this.flights.size < concurrency && this.outbox.size > 0 && this.outbox.minDeliverAt() <= o.startAt) this.launch(this.outbox.popDue(o.startAt, batchSize));
         await Promise.race([...this.flights].map((f) => f.promise));
       }
       await Promise.all([...this.flights].map((f) => f.promise));

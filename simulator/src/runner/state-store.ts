@@ -13,6 +13,8 @@ export const SimStateSchema = z.object({
   checkpoint: z.number(),
   checkpointIso: z.string(),
   speed: z.number(),
+  /** The start the storyline (`--storyline`) opened, kept so a restart regenerates it the same. */
+  storylineAt: z.number().optional(),
   savedAt: z.string(),
 });
 export type SimState = z.infer<typeof SimStateSchema>;
