@@ -212,7 +212,7 @@ export class LinehaulDomain implements Domain {
       p.silence = { from, to: from + STORY.silenceMs, uploadAt: from + STORY.silenceMs + 5 * SECOND };
       return;
     }
-    p.silence = { from: A + STORY.outOfReachFrom, to: A + STORY.backInReach, uploadAt: A + STORY.backfillAt, burst: true };
+    p.silence = { from: A + STORY.outOfReachFrom, to: A + STORY.backInReach, uploadAt: A + STORY.backInReach, burst: true };
     // A jam: the truck stands still from `from`, and everything after it comes that much later.
     const from = A + STORY.jamFrom;
     const ms = STORY.jamMs;

@@ -32,11 +32,16 @@ describe('the storyline', () => {
     }
   });
 
-  it('back-fills what the truck recorded out of reach, all at once, after the start', () => {
+  it('back-fills what the truck recorded out of reach all at once, then goes on live', () => {
     const t3 = byRule(story, 'T3').find((t) => !byRule(plain, 'T3').some((p) => p.id === t.id))!;
-    const backfill = story.events.filter((e) => e.event.type === 'vehicle.position' && e.event.vehicleId === t3.vehicleId && e.atMs < A);
-    expect(backfill.length).toBeGreaterThan(13 * 60);
-    expect(new Set(backfill.map((e) => e.deliverAt))).toEqual(new Set([A + STORY.backfillAt]));
+    const track = story.events.filter((e) => e.event.type === 'vehicle.position' && e.event.vehicleId === t3.vehicleId);
+    const backfill = track.filter((e) => e.atMs < A + STORY.backInReach);
+    expect(backfill.length).toBeGreaterThan(14 * 60);
+    expect(new Set(backfill.map((e) => e.deliverAt))).toEqual(new Set([A + STORY.backInReach]));
+    // Its live positions come after: the hub gets the track in order.
+    const live = track.filter((e) => e.atMs >= A + STORY.backInReach);
+    expect(live.length).toBeGreaterThan(60);
+    expect(live.every((e) => e.deliverAt > A + STORY.backInReach && e.event.type === 'vehicle.position' && !e.event.backfill)).toBe(true);
     expect(backfill.every((e) => e.event.type === 'vehicle.position' && e.event.backfill === true)).toBe(true);
     // Standing still through the jam, then moving on.
     const jam = backfill.filter((e) => e.atMs >= A + STORY.jamFrom && e.atMs < A + STORY.jamFrom + STORY.jamMs);

@@ -6,8 +6,9 @@ import { MINUTE, SECOND } from '../core/time';
  * only a few times a day happens once within the first minutes, on parts of the network picked by the seed —
  * so a screen opened at the start, or a short end-to-end run, sees every one of them:
  * - a truck under way loses its signal for 150 s (T2);
- * - a cold-chain truck comes back into coverage 25 s in and back-fills the 14 minutes it was out of reach,
- *   during which it stood in a 12-minute jam (T3) and its reefer left the range (T5);
+ * - a cold-chain truck comes back into coverage 25 s in and back-fills the 14 minutes it was out of reach, at
+ *   once and before its live positions, as a terminal does: meanwhile it stood in a 12-minute jam (T3) and its
+ *   reefer left the range (T5);
  * - a sorting-floor camera goes silent for 10 min (S4);
  * - a courier picks up a parcel without the inspection photo (P1);
  * - a station gets six complaints in under a minute (X3).
@@ -24,10 +25,12 @@ export const STORY = {
   /** The T2 truck's signal loss: from, length. */
   silenceFrom: 20 * SECOND,
   silenceMs: 150 * SECOND,
-  /** The back-filling truck: out of reach from 14 min before the start to 20 s after, uploading all at 25 s. */
+  /**
+   * The back-filling truck: out of reach from 14 min before the start until 25 s after, when it uploads all it
+   * recorded in one go; its live positions follow, so the hub gets its track in order.
+   */
   outOfReachFrom: -14 * MINUTE,
-  backInReach: 20 * SECOND,
-  backfillAt: 25 * SECOND,
+  backInReach: 25 * SECOND,
   jamFrom: -13 * MINUTE,
   jamMs: 12 * MINUTE,
   excursionFrom: -12 * MINUTE,

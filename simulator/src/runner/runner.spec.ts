@@ -194,7 +194,7 @@ describe('Runner', () => {
     const stored = [...hub.stored.values()];
     const backfill = stored.filter(({ event: e }) => e.type === 'vehicle.position' && e.backfill === true && Date.parse(e.at) < at);
     expect(backfill.length).toBeGreaterThan(13 * 60);
-    expect(Math.min(...backfill.map((b) => b.receivedAt))).toBeGreaterThanOrEqual(at + STORY.backfillAt);
+    expect(Math.min(...backfill.map((b) => b.receivedAt))).toBeGreaterThanOrEqual(at + STORY.backInReach);
     expect(stored.some(({ event: e, receivedAt }) => e.type === 'vehicle.departed' && Date.parse(e.at) < at && receivedAt < at + 10 * SECOND)).toBe(true);
   });
 });
