@@ -1,9 +1,11 @@
 """Detector training frames from synthetic clips: JPEG frames letterboxed to the model input, with boxes.
 
 Usage: /usr/bin/python3 gen_dataset.py --out ../data/det-train.npz --first-seed 1 --clips 600
-Training seeds live in [1, 100000); the held-out evaluation set uses seeds from 900001 (see eval).
+Detector frames come from seeds in [1, 10000); the judgement's validation clips use seeds from 90001 and the
+held-out evaluation set seeds from 900001 (make_heldout.py).
 """
 import argparse
+import os
 import time
 
 import cv2
@@ -34,8 +36,9 @@ def main():
     ap.add_argument('--clips', type=int, default=600)
     ap.add_argument('--per-clip', type=int, default=12)
     ap.add_argument('--size', type=int, default=320)
+    ap.add_argument('--save-every', type=int, default=0, help='also write the frames so far every N clips')
     a = ap.parse_args()
-    assert a.first_seed + a.clips < 100_000, 'training seeds must stay below 100000'
+    assert a.first_seed + a.clips <= 10_000, 'detector-frame seeds must stay below 10000 (validation and held-out clips use the seeds above)'
     jpgs, boxes, seeds = [], [], []
     t0 = time.time()
     for k in range(a.clips):
@@ -65,8 +68,16 @@ def main():
         synth.simulate(sc, on_frame, want=lambda fi: fi in pick, want_ids=True)
         if k % 50 == 0:
             print(f'{k}/{a.clips} clips, {len(jpgs)} frames, {time.time() - t0:.0f}s', flush=True)
-    np.savez(a.out, jpgs=np.array(jpgs, dtype=object), boxes=np.array(boxes, dtype=object), seeds=np.array(seeds))
+        if a.save_every and (k + 1) % a.save_every == 0 and k + 1 < a.clips:
+            save(a.out, jpgs, boxes, seeds)  # a usable partial set while generation goes on
+    save(a.out, jpgs, boxes, seeds)
     print(f'wrote {len(jpgs)} frames to {a.out} in {time.time() - t0:.0f}s')
+
+
+def save(path, jpgs, boxes, seeds):
+    tmp = path + '.tmp.npz'
+    np.savez(tmp, jpgs=np.array(jpgs, dtype=object), boxes=np.array(boxes, dtype=object), seeds=np.array(seeds))
+    os.replace(tmp, path)
 
 
 if __name__ == '__main__':

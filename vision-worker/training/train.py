@@ -10,6 +10,7 @@ Usage: /usr/bin/python3 train.py --data ../data/det-train.npz --out ../models/de
 import argparse
 import json
 import math
+import os
 import time
 
 import cv2
@@ -255,6 +256,44 @@ def evaluate(exp, jpgs, boxes, idx, S, conf=0.3):
     return res
 
 
+def load_onnx_weights(net, path):
+    """Warm start from an exported model (the .pt of a run is not kept in the repo). The export folded each
+    BatchNorm into the convolution before it, so the convolution takes the folded weights and its BatchNorm
+    becomes a pure bias (unit scale, zero mean, unit variance)."""
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(path)
+    init = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    convs = [n for n in m.graph.node if n.op_type == 'Conv']
+    mods = list(net.named_modules())
+    pairs = []  # (conv module, following BatchNorm or None)
+    for k, (name, mod) in enumerate(mods):
+        if isinstance(mod, nn.Conv2d):
+            nxt = mods[k + 1][1] if k + 1 < len(mods) else None
+            pairs.append((name, mod, nxt if isinstance(nxt, nn.BatchNorm2d) else None))
+    if len(convs) != len(pairs):
+        raise SystemExit(f'{path}: {len(convs)} convolutions, the network has {len(pairs)}: not this architecture')
+    by_name = {name: (mod, bn) for name, mod, bn in pairs}
+    rest = [(name, mod, bn) for name, mod, bn in pairs if bn is not None]
+    folded = [n for n in convs if not n.input[1].startswith('net.')]
+    if len(folded) != len(rest):
+        raise SystemExit(f'{path}: {len(folded)} folded convolutions, expected {len(rest)}')
+    with torch.no_grad():
+        for node, (name, mod, bn) in zip(folded, rest):
+            w, b = init[node.input[1]], init[node.input[2]]
+            if tuple(w.shape) != tuple(mod.weight.shape):
+                raise SystemExit(f'{path}: {node.input[1]} has shape {w.shape}, {name} needs {tuple(mod.weight.shape)}')
+            mod.weight.copy_(torch.from_numpy(w))
+            bn.weight.fill_(1.0)
+            bn.bias.copy_(torch.from_numpy(b))
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+        for name in ('box', 'cls'):
+            mod, _ = by_name[name]
+            mod.weight.copy_(torch.from_numpy(init[f'net.{name}.weight']))
+            mod.bias.copy_(torch.from_numpy(init[f'net.{name}.bias']))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', required=True)
@@ -265,17 +304,26 @@ def main():
     ap.add_argument('--batch', type=int, default=24)
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--resume')
+    ap.add_argument('--grow', action='store_true', help='reload --data at each epoch while gen_dataset.py is still adding clips')
+    ap.add_argument('--init-onnx', help='warm start from an exported detector.onnx of the same architecture')
     ap.add_argument('--iou-targets', action='store_true', help='quality focal loss: scores learn box IoU')
     a = ap.parse_args()
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     jpgs, boxes, seeds = load(a.data, a.size)
-    val_seeds = set(np.unique(seeds)[-30:].tolist())  # the last clips' frames are held back for a detector check
+    if a.grow:
+        # the file is still being written (gen_dataset.py --save-every): hold back its first clips, which are final
+        val_seeds = set(np.unique(seeds)[:30].tolist())
+    else:
+        val_seeds = set(np.unique(seeds)[-30:].tolist())  # the last clips' frames are held back for a detector check
     val = [i for i in range(len(jpgs)) if seeds[i] in val_seeds]
     train = [i for i in range(len(jpgs)) if seeds[i] not in val_seeds]
+    data_mtime = os.path.getmtime(a.data)
     net = TinyDet(len(NAMES))
     if a.resume:
         net.load_state_dict(torch.load(a.resume))
+    elif a.init_onnx:
+        load_onnx_weights(net, a.init_onnx)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     budget = a.minutes * 60
     t0 = time.time()
@@ -284,8 +332,20 @@ def main():
     est_total = None
     epoch = 0
     while time.time() - t0 < budget:
+        if a.grow and os.path.getmtime(a.data) != data_mtime:
+            data_mtime = os.path.getmtime(a.data)
+            jpgs, boxes, seeds = load(a.data, a.size)
+            val = [i for i in range(len(jpgs)) if seeds[i] in val_seeds]
+            train = [i for i in range(len(jpgs)) if seeds[i] not in val_seeds]
+            steps_per_epoch = len(train) // a.batch
+            print(f'reloaded {a.data}: {len(jpgs)} frames', flush=True)
         perm = rng.permutation(train)
         net.train()
+        if a.init_onnx:
+            # the folded BatchNorms hold no batch statistics: keep them as fixed affine layers while fine-tuning
+            for mod in net.modules():
+                if isinstance(mod, nn.BatchNorm2d):
+                    mod.eval()
         for k in range(steps_per_epoch):
             elapsed = time.time() - t0
             if elapsed > budget:
@@ -336,8 +396,8 @@ def main():
         'names': NAMES,
         'dataset': {'file': a.data.split('/')[-1], 'frames': len(jpgs), 'train_frames': len(train), 'val_frames': len(val),
                     'seed_range': [int(seeds.min()), int(seeds.max())], 'val_seeds': sorted(int(s) for s in val_seeds)},
-        'resumed_from': a.resume.split('/')[-1] if a.resume else None,
-        'training': {'iou_targets': a.iou_targets, 'optimizer': 'AdamW', 'lr': a.lr, 'batch': a.batch, 'steps': step, 'epochs': epoch, 'seconds': round(train_seconds),
+        'resumed_from': (a.resume or a.init_onnx).split('/')[-1] if (a.resume or a.init_onnx) else None,
+        'training': {'iou_targets': a.iou_targets, 'data_grew_while_training': a.grow, 'optimizer': 'AdamW', 'lr': a.lr, 'batch': a.batch, 'steps': step, 'epochs': epoch, 'seconds': round(train_seconds),
                      'threads': torch.get_num_threads(), 'torch': torch.__version__, 'loss': 'focal (cls) + 2 x GIoU (box), centre sampling r=2.5'},
         'validation_iou50_conf0.3': metrics,
         'history': history,

@@ -4,6 +4,7 @@
  * and writes bench/results/vision.json.
  *
  *   npm run -w @kanjian/vision-worker eval -- [dataset-dir] [--model path] [--out path]
+ *   npm run -w @kanjian/vision-worker eval -- <dataset-dir> --gt-boxes   (diagnostic: renderer boxes, no detector)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { DEFAULT_MOTION } from '../detect/motion-gate';
 import { FfmpegSource } from '../frames/ffmpeg-source';
 import { DEFAULT_JUDGE, type Judgement } from '../judge/judgement';
 import { CameraPipeline } from '../pipeline/camera-pipeline';
+import type { FrameDetector } from '../detect/onnx-detector';
+import { GroundTruthDetector } from './gt-detector';
 import { loadDataset, type Clip } from './dataset';
 import { matchClip, score, type ClipMatch, type Span } from './scoring';
 
@@ -26,23 +29,27 @@ interface Args {
   model: string;
   out: string;
   fpsClips: number;
+  /** Diagnostic: feed the renderer's boxes instead of running the detector (no speed measurement, no results file). */
+  gtBoxes: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { model: join(PKG, 'models/detector.onnx'), out: join(REPO, 'bench/results/vision.json'), fpsClips: 4 };
+  const a: Args = { model: join(PKG, 'models/detector.onnx'), out: join(REPO, 'bench/results/vision.json'), fpsClips: 4, gtBoxes: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--model') a.model = resolve(argv[++i]);
     else if (v === '--out') a.out = resolve(argv[++i]);
     else if (v === '--fps-clips') a.fpsClips = Number(argv[++i]);
-    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips)`);
+    else if (v === '--gt-boxes') a.gtBoxes = true;
+    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips, --gt-boxes)`);
     else a.dataset = resolve(v);
   }
   return a;
 }
 
-async function runClip(clip: Clip, detector: OnnxDetector, gated: boolean, maxSide = 640) {
+async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, gtBoxes = false, maxSide = 640) {
   const src = await FfmpegSource.open({ uri: clip.video, maxSide });
+  const detector: FrameDetector = gtBoxes ? new GroundTruthDetector(join(clip.dir, 'gt-boxes.json'), src.scale) : onnx;
   const camera = CameraModel.scaled({ ...clip.camera, width: src.width / src.scale, height: src.height / src.scale }, src.scale);
   const pipeline = new CameraPipeline({
     cameraId: clip.name,
@@ -102,7 +109,7 @@ async function main() {
   let seconds = 0;
   const cpu0 = cpuSeconds();
   for (const clip of clips) {
-    const r = await runClip(clip, detector, true);
+    const r = await runClip(clip, detector, true, args.gtBoxes);
     const m = matchClip(clip.labels.events, r.judgements.map(toSpan));
     matches.push(m);
     frames += r.frames;
@@ -110,7 +117,15 @@ async function main() {
     seconds += r.seconds;
     const fmt = (s: Span[]) => s.map((x) => `${x.kind}@${x.startFrame}-${x.endFrame}`).join(' ') || '-';
     console.log(`${clip.name} ${r.width}x${r.height} ${(r.frames / r.seconds).toFixed(1)} fps  ok: ${m.matched.length}  false: ${fmt(m.falsePositives)}  missed: ${fmt(m.misses)}`);
-    details.push({ clip: clip.name, judgements: r.judgements.map(({ parcelBox: _p, personBox: _q, ...j }) => j), falsePositives: m.falsePositives, misses: m.misses });
+    details.push({ clip: clip.name, labels: clip.labels.events, judgements: r.judgements.map(({ parcelBox: _p, personBox: _q, ...j }) => j), falsePositives: m.falsePositives, misses: m.misses });
+  }
+  if (args.gtBoxes) {
+    const t = score('throw', matches);
+    const k = score('kick', matches);
+    console.log(JSON.stringify({ dataset, detections: 'ground truth (renderer boxes)', clips: clips.length, throw: t, kick: k }, null, 2));
+    writeFileSync(join(PKG, 'data/eval-details-gt.json'), JSON.stringify(details, null, 1));
+    await detector.close();
+    return;
   }
   const cpuBusy = (cpuSeconds() - cpu0) / frames;
   // an idle camera (a still scene: the motion gate skips the detector): decode and gate only

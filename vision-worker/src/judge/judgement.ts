@@ -80,10 +80,7 @@ export function imageSpeeds(obs: readonly TrackPoint[]): number[] {
   });
 }
 
-/** A parcel counts as still when it moves less than a small fraction of its size per frame. */
-export function stillThreshold(b: Box): number {
-  return Math.max(1.2, 0.035 * Math.hypot(b[2] - b[0], b[3] - b[1]));
-}
+export { stillThreshold } from '../track/tracker';
 
 /** The person observation nearest in time to `frame` (within `tol` frames), from live or recently ended tracks. */
 export function personAt(p: Track, frame: number, tol: number): TrackPoint | undefined {

@@ -68,6 +68,27 @@ describe('KickJudge', () => {
     expect(new KickJudge(ctx).judge(track('parcel-1', 0, pts), [walker], false)).toBeNull();
   });
 
+  it('sees a kick whose contact the kicker hid: a flickering rest, a gap, then the slide', () => {
+    const path = slide(rest, 320, 450, 10);
+    // the detector's box on the resting parcel jumps by a few pixels while the person steps in front of it,
+    // then the parcel is hidden for the contact and the first frames of the slide
+    const seen = path
+      .map((p, i) => (i < 10 && i % 2 ? { ...p, box: [p.box[0] + 4, p.box[1] - 3, p.box[2] + 4, p.box[3] - 3] as Box } : p))
+      .filter((p) => p.frame < 8 || p.frame > 11);
+    const j = new KickJudge(ctx).judge(track('parcel-1', 0, seen), [standing(20, 110, path.length)], false);
+    expect(j?.kind).toBe('kick');
+    expect(j!.frame).toBe(12);
+    expect(j!.speedCmS!).toBeGreaterThan(150);
+  });
+
+  it('does not take a flickering box on a resting parcel for a kick', () => {
+    const pts = Array.from({ length: 30 }, (_, frame) => {
+      const b = parcelBox(cam.project, rest, S);
+      return { frame, box: (frame % 2 ? [b[0] + 4, b[1] - 3, b[2] + 4, b[3] - 3] : b) as Box };
+    });
+    expect(new KickJudge(ctx).judge(track('parcel-1', 0, pts), [standing(20, 110, 30)], true)).toBeNull();
+  });
+
   it('reports each kick once', () => {
     const path = slide(rest, 320);
     const judge = new KickJudge(ctx);

@@ -2,6 +2,8 @@ import { centre, type Track, type TrackPoint } from '../track/tracker';
 import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
 const PRE_STILL = 6;
+/** How far a resting parcel's box centre may wander (detector jitter, partial occlusion) and still be at rest. */
+const restRadius = (b: TrackPoint['box']) => Math.max(3, 0.12 * Math.hypot(b[2] - b[0], b[3] - b[1]));
 const MAX_SLIDE_S = 2.5;
 /** Faster than any foot: a track that jumped between parcels. */
 const MAX_KICK_SPEED = 1000;
@@ -22,19 +24,23 @@ export class KickJudge {
     const obs = parcel.history.filter((h) => h.frame > from);
     if (obs.length < PRE_STILL + 3) return null;
     const speeds = imageSpeeds(obs);
-    const still = speeds.map((s, i) => i > 0 && s < stillThreshold(obs[i].box));
-    // onset: the first moving observation after PRE_STILL still ones
+    // still: slow per frame, and (across a gap, when a person hid the parcel) not displaced either: a parcel
+    // that reappears a box-width away after being hidden was moved while out of sight
+    const still = speeds.map((s, i) => i > 0 && s < stillThreshold(obs[i].box) && s * (obs[i].frame - obs[i - 1].frame) < 2 * stillThreshold(obs[i].box));
+    // onset: the first observation to leave the spot where the parcel lay for more than PRE_STILL observations.
+    // The spot is a small radius around where the rest began, not frame-to-frame stillness: a detector's box
+    // flickering on a resting parcel that a person is stepping in front of is still rest.
     let onset = -1;
-    let run = 0;
+    let anchor = 0;
     for (let i = 1; i < obs.length; i++) {
-      if (still[i]) run++;
-      else {
-        if (run >= PRE_STILL) {
-          onset = i;
-          break;
-        }
-        run = 0;
+      const [ax, ay] = centre(obs[anchor].box);
+      const [x, y] = centre(obs[i].box);
+      if (Math.hypot(x - ax, y - ay) <= restRadius(obs[anchor].box)) continue;
+      if (i - anchor > PRE_STILL) {
+        onset = i;
+        break;
       }
+      anchor = i;
     }
     if (onset < 0) {
       if (obs.length > 12) this.consumed.set(parcel.id, obs[obs.length - PRE_STILL - 2].frame);
@@ -44,8 +50,10 @@ export class KickJudge {
     const settled = n - onset >= 4 && still[n - 1] && still[n - 2] && still[n - 3];
     const timedOut = obs[n - 1].t - obs[onset].t > MAX_SLIDE_S;
     if (!settled && !ended && !timedOut) return null;
-    this.consumed.set(parcel.id, obs[n - 4].frame);
-    return this.verdict(parcel, obs, onset, persons);
+    const j = this.verdict(parcel, obs, onset, persons);
+    // a kick is done with; a start that was no kick (a flicker, a nudge) leaves the rest after it to be judged
+    this.consumed.set(parcel.id, j ? obs[n - 4].frame : obs[onset - 1].frame);
+    return j;
   }
 
   forget(trackId: string) {

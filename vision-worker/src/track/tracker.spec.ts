@@ -21,7 +21,7 @@ describe('Tracker', () => {
   });
 
   it('bridges missed detections and ends a track after too many', () => {
-    const tr = new Tracker('p', { maxMisses: 3, minHits: 2, maxCost: 0.9, historyLength: 100 });
+    const tr = new Tracker('p', { maxMisses: 3, restingMaxMisses: 3, minHits: 2, maxCost: 0.9, historyLength: 100 });
     tr.update(0, 0, [det(0, 100, 100)]);
     tr.update(1, 0.04, [det(0, 110, 100)]);
     tr.update(2, 0.08, []);
@@ -32,6 +32,25 @@ describe('Tracker', () => {
     const ended: string[] = [];
     for (let f = 5; f < 10; f++) ended.push(...tr.update(f, f / 25, []).map((t) => t.id));
     expect(ended).toEqual([tr.active.length === 0 ? 'p1' : 'x']);
+  });
+
+  it('keeps a resting parcel through a long occlusion and continues its track where it moves off', () => {
+    const tr = new Tracker('p');
+    for (let f = 0; f < 10; f++) tr.update(f, f / 25, [det(0, 200 + (f % 2) * 1.5, 300, 40)]);
+    // a person stands over it for two seconds: no detection
+    for (let f = 10; f < 60; f++) expect(tr.update(f, f / 25, [])).toEqual([]);
+    // kicked: it reappears a little off its spot, moving
+    for (let f = 60; f < 66; f++) tr.update(f, f / 25, [det(0, 215 + 12 * (f - 60), 305, 40)]);
+    expect(tr.active).toHaveLength(1);
+    expect(tr.active[0].history.map((h) => h.frame)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 60, 61, 62, 63, 64, 65]);
+  });
+
+  it('ends a moving track lost for longer than maxMisses', () => {
+    const tr = new Tracker('p');
+    for (let f = 0; f < 6; f++) tr.update(f, f / 25, [det(0, 100 + 15 * f, 100)]);
+    const ended: string[] = [];
+    for (let f = 6; f < 16; f++) ended.push(...tr.update(f, f / 25, []).map((t) => t.id));
+    expect(ended).toEqual(['p1']);
   });
 
   it('never associates across classes', () => {

@@ -24,6 +24,12 @@ export interface Track {
 export interface TrackerOptions {
   /** Detection passes a track survives unmatched (motion blur, occlusion). */
   maxMisses: number;
+  /**
+   * Detection passes a resting track survives unmatched. A parcel lying still that stops being detected is
+   * almost always hidden (a person standing over it, about to kick or pick it up), not gone: keeping it lets the
+   * motion that follows continue its track, so the kick is seen to start from rest.
+   */
+  restingMaxMisses: number;
   /** Matches needed before a track counts. */
   minHits: number;
   /** Gate: distance from the predicted centre, in units of (box diagonal + speed). */
@@ -31,11 +37,19 @@ export interface TrackerOptions {
   historyLength: number;
 }
 
-export const DEFAULT_TRACKER: TrackerOptions = { maxMisses: 8, minHits: 2, maxCost: 0.9, historyLength: 200 };
+export const DEFAULT_TRACKER: TrackerOptions = { maxMisses: 8, restingMaxMisses: 150, minHits: 2, maxCost: 0.9, historyLength: 200 };
 
 export const centre = (b: Box): [number, number] => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
 export const diag = (b: Box) => Math.hypot(b[2] - b[0], b[3] - b[1]);
 export const last = (t: Track) => t.history[t.history.length - 1];
+
+/** A box counts as still when it moves less than a small fraction of its size per frame. */
+export function stillThreshold(b: Box): number {
+  return Math.max(1.2, 0.035 * Math.hypot(b[2] - b[0], b[3] - b[1]));
+}
+
+/** Confirmed, seen several times, and not moving: a parcel lying somewhere (or a person standing). */
+export const isResting = (t: Track) => t.confirmed && t.hits >= 4 && Math.hypot(t.vx, t.vy) < stillThreshold(last(t).box);
 
 /**
  * Multi-object tracking by prediction and greedy association, per class. A constant-velocity prediction
@@ -62,9 +76,11 @@ export class Tracker {
       const lp = last(tr);
       const gap = frame - lp.frame;
       const [cx, cy] = centre(lp.box);
-      const px = cx + tr.vx * gap;
-      const py = cy + tr.vy * gap;
-      const scale = diag(lp.box) + Math.hypot(tr.vx, tr.vy) * gap + 4;
+      // a resting track stays where it was seen (its residual velocity is box jitter, not motion)
+      const resting = isResting(tr);
+      const px = resting ? cx : cx + tr.vx * gap;
+      const py = resting ? cy : cy + tr.vy * gap;
+      const scale = diag(lp.box) + (resting ? 0 : Math.hypot(tr.vx, tr.vy) * gap) + 4;
       const area = (lp.box[2] - lp.box[0]) * (lp.box[3] - lp.box[1]);
       dets.forEach((d, di) => {
         if (d.classId !== tr.classId) return;
@@ -102,7 +118,8 @@ export class Tracker {
     this.tracks = this.tracks.filter((tr, ti) => {
       if (usedT.has(ti)) return true;
       tr.misses++;
-      if (tr.misses > this.o.maxMisses || (!tr.confirmed && tr.misses > 1)) {
+      const limit = isResting(tr) ? this.o.restingMaxMisses : this.o.maxMisses;
+      if (tr.misses > limit || (!tr.confirmed && tr.misses > 1)) {
         if (tr.confirmed) ended.push(tr);
         return false;
       }
