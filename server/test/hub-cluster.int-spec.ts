@@ -1,19 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { position } from './support/events';
 import { connectLive, createTestEnv, login, postEvents, query, startHub, type TestEnv, waitFor } from './support/test-hub';
 import { deltaPositions } from '@kanjian/shared';
+import { freePort } from '../src/bench/processes';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 describe('hub: several instances and crash safety', () => {
   let t: TestEnv;

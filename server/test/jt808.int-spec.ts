@@ -5,15 +5,16 @@
  *
  * Needs `npm run build -w @kanjian/shared -w @kanjian/server` first (CI builds before integration tests).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { io, type Socket as IoSocket } from 'socket.io-client';
+import { freePort, runCli, stopProcess, waitHttp } from '../src/bench/processes';
 import { deltaPositions, type AlertSummaryV1, type ClientToServerEvents, type Network, type RoomDeltaV1, type RoomSnapshotV1, type ServerToClientEvents } from '@kanjian/shared';
 
 /** Jest applies a project's testTimeout to tests only; hooks that start processes get their own. */
@@ -146,33 +147,7 @@ function locationBody(p: { alarm?: number; lat: number; lon: number; speedKmh: n
 // ---------------------------------------------------------------------------------------------------------
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [join(DIST, 'cli', 'main.js'), ...args], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`kanjian ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
-
-async function waitHttp(url: string, ms: number, proc: ChildProcess, name: string, log: string[]): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}:\n${log.join('')}`);
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      /* not up yet */
-    }
-    await sleep(200);
-  }
-  throw new Error(`${name} did not answer ${url} within ${ms} ms:\n${log.join('')}`);
-}
+const cli = (env: NodeJS.ProcessEnv, ...args: string[]) => runCli(DIST, env, ...args);
 
 function startProcess(script: string, env: NodeJS.ProcessEnv, log: string[]): ChildProcess {
   const p = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -185,14 +160,6 @@ function startProcess(script: string, env: NodeJS.ProcessEnv, log: string[]): Ch
   return p;
 }
 
-async function stopProcess(p: ChildProcess | undefined): Promise<void> {
-  if (!p || p.exitCode !== null) return;
-  const exited = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(t);
-}
 
 type Live = IoSocket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -243,7 +210,7 @@ describe('JT/T 808 gateway against the real hub', () => {
     feedToken = cli(env, 'create-token', '--name', 'jt808-gateway', '--scope', 'all').split('\n').pop()!.trim();
     cli(env, 'create-user', '--username', 'hq-test', '--password', 'pw-test-123', '--role', 'hq');
     hub = startProcess(join(DIST, 'main.js'), env, hubLog);
-    await waitHttp(`${hubUrl}/api/health`, 30_000, hub, 'hub', hubLog);
+    await waitHttp(`${hubUrl}/api/health`, hub, 'hub', 30_000, hubLog);
 
     const net = (await (await fetch(`${hubUrl}/api/v1/network`, { headers: { authorization: `Bearer ${feedToken}` } })).json()) as Network;
     const v = net.vehicles.find((x) => x.terminalPhone);
@@ -265,7 +232,7 @@ describe('JT/T 808 gateway against the real hub', () => {
       KJ_JT808_METRICS_PORT: String(metricsPort),
       KJ_LOG_LEVEL: 'warn',
     }, gwLog);
-    await waitHttp(`${gwMetrics}/health`, 20_000, gw, 'gateway', gwLog);
+    await waitHttp(`${gwMetrics}/health`, gw, 'gateway', 20_000, gwLog);
 
     const login = await fetch(`${hubUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'hq-test', password: 'pw-test-123' }) });
     userToken = ((await login.json()) as { token: string }).token;

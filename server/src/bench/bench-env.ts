@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import type { Network } from '@kanjian/shared';
@@ -8,6 +7,7 @@ import { AuthRepository } from '../auth/auth.repository';
 import { createDataSource } from '../database/data-source';
 import { NetworkRepository } from '../network/network.repository';
 import { buildReferenceNetwork } from '../network/reference-network';
+import { freePort } from './processes';
 
 /** Shared by the benchmark scripts: a fresh database with the reference network, and hubs as real processes. */
 export const PG_ADMIN = process.env.KJ_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -50,14 +50,7 @@ export async function benchDb(scale: number, seed = 42): Promise<BenchDb> {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
+export { freePort };
 
 export interface HubProcess {
   url: string;

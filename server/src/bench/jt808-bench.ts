@@ -1,7 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { epochMsToBcdTime } from '../jt808/codec/bcd.util';
 import { decodeFrame, encodeFrame, Jt808Deframer } from '../jt808/codec/jt808-frame.codec';
+import { freePort, runCli, stopProcess as stop, waitHttp } from './processes';
 import { decodePlatformAck, decodeRegisterAck, encodeAuthenticate, encodeLocation, encodeRegister } from '../jt808/codec/jt808-message.codec';
 
 /**
@@ -36,43 +37,10 @@ const RESULT = resolve(__dirname, '../../../bench/results/jt808.json');
 const log = (msg: string) => process.stderr.write(`[bench:jt808] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-function cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [join(DIST, 'cli', 'main.js'), ...args], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`kanjian ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
-  return r.stdout.trim();
-}
+const cli = (env: NodeJS.ProcessEnv, ...args: string[]) => runCli(DIST, env, ...args);
 
 function start(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-}
-
-async function waitOk(url: string, p: ChildProcess, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (p.exitCode !== null) throw new Error(`${what} exited with ${p.exitCode}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not answer ${url}`);
-}
-
-function stop(p: ChildProcess | undefined): Promise<void> {
-  if (!p || p.exitCode !== null) return Promise.resolve();
-  return new Promise((r) => {
-    const t = setTimeout(() => p.kill('SIGKILL'), 15_000);
-    p.once('exit', () => {
-      clearTimeout(t);
-      r();
-    });
-    p.kill('SIGTERM');
-  });
 }
 
 /** CPU seconds of a process, from /proc (Linux). */
@@ -211,7 +179,7 @@ async function main() {
     cli(env, 'seed', '--seed', '42', '--scale', String(scale));
     const token = cli(env, 'create-token', '--name', 'bench-jt808', '--scope', 'all').split('\n').pop()!.trim();
     hub = start(join(DIST, 'main.js'), env);
-    await waitOk(`${hubUrl}/api/health`, hub, 'hub');
+    await waitHttp(`${hubUrl}/api/health`, hub, 'hub', 60_000);
     const net = (await (await fetch(`${hubUrl}/api/v1/network`, { headers: { authorization: `Bearer ${token}` } })).json()) as Network;
     const phones = net.vehicles.map((v) => v.terminalPhone).filter((p): p is string => !!p).slice(0, TERMINALS);
     if (phones.length < TERMINALS) throw new Error(`the seeded network has ${phones.length} terminals, fewer than ${TERMINALS}`);
@@ -228,7 +196,7 @@ async function main() {
       KJ_JT808_METRICS_PORT: String(metricsPort),
       KJ_LOG_LEVEL: 'warn',
     }, (process.env.KJ_BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean));
-    await waitOk(`http://127.0.0.1:${metricsPort}/health`, gw, 'gateway');
+    await waitHttp(`http://127.0.0.1:${metricsPort}/health`, gw, 'gateway', 60_000);
 
     // Latencies of the measurement window, and counts.
     let measuring = false;
