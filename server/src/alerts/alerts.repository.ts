@@ -4,34 +4,7 @@ import { DataSource } from 'typeorm';
 import { returning } from '../rules/sql';
 import type { AlertLevel } from '../rules/finding';
 
-export interface AlertRow {
-  id: string;
-  rule_id: string;
-  subject_kind: string;
-  subject_id: string;
-  floor_id: string | null;
-  site_id: string | null;
-  region_id: string | null;
-  extra_rooms: string[];
-  severity: AlertSummaryV1['severity'];
-  level: AlertLevel;
-  status: AlertSummaryV1['status'];
-  title: string;
-  detail: string;
-  event_at: Date;
-  opened_at: Date;
-  last_trigger_at: Date;
-  trigger_count: number;
-  acknowledged_at: Date | null;
-  acknowledged_by: string | null;
-  resolved_at: Date | null;
-  resolved_by: string | null;
-  escalated_at: Date | null;
-  notified_at: Date | null;
-  violation_id: string | null;
-  inserted?: boolean;
-}
-
+/** What a rule supplies to open (or re-trigger) an alert. */
 export interface NewAlert {
   rule_id: string;
   subject_kind: string;
@@ -46,6 +19,23 @@ export interface NewAlert {
   detail: string;
   event_at: string;
   violation_id: string | null;
+}
+
+/** An alert as stored: what the rule supplied, plus its lifecycle. */
+export interface AlertRow extends Omit<NewAlert, 'event_at'> {
+  id: string;
+  status: AlertSummaryV1['status'];
+  event_at: Date;
+  opened_at: Date;
+  last_trigger_at: Date;
+  trigger_count: number;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  escalated_at: Date | null;
+  notified_at: Date | null;
+  inserted?: boolean;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
