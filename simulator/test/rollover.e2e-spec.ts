@@ -68,16 +68,17 @@ describe('simulator → hub across a service-day boundary', () => {
     const tripDays = () => hub.query<{ day: string; n: number }>(`SELECT to_char(scheduled_departure AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, count(*)::int AS n FROM trips GROUP BY 1 ORDER BY 1`);
     expect(tripDays().map((r) => r.day)).toEqual([addDays(day, -1), day, lastDay]);
 
-    // First run: from an hour and a half before midnight of the last loaded day to a quarter past; the next day's
-    // trips are loaded once it has started — what the seeder does when that last day is today (`seed --ahead 2`).
+    // First run: from two hours before midnight of the last loaded day to a quarter past; the next day's trips are
+    // loaded once it has started — what the seeder does when that last day is today (`seed --ahead 2`).
     const midnight = dayStart(newDay);
     let rolledAt = 0;
-    const first = await runSim(token, ['--start', isoUtc8(midnight - 90 * MINUTE), '--duration', '105m'], async () => {
+    const first = await runSim(token, ['--start', isoUtc8(midnight - 120 * MINUTE), '--duration', '135m'], async () => {
       await hub.cliAsync('seed', '--seed', String(SEED), '--scale', String(SCALE), '--day', lastDay, '--ahead', '2');
       rolledAt = Date.now();
     });
     expect(tripDays().map((r) => r.day)).toEqual([addDays(day, -1), day, lastDay, newDay, addDays(day, 3)]);
-    // Picked up before the new day began: 90 s of wall time at this speed for the seeding and one fetch.
+    // Picked up before the new day began: two minutes of wall time at this speed for the simulator's start, the
+    // seeding and one fetch (about 40 s on a busy machine here).
     const picked = first.split('\n').find((l) => l.includes('the hub has new trips'));
     if (!picked) throw new Error(`the simulator never picked up the new trips (loaded ${new Date(rolledAt).toISOString()}): ${first.slice(-3000)}`);
     const pickedAt = Date.parse((JSON.parse(picked) as { generatedTo: string }).generatedTo);
