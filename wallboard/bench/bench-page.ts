@@ -49,7 +49,7 @@ declare global {
       ready: boolean;
       vehicles: number;
       hz: number;
-      frames(): { intervals: number[]; updateFrames: number[]; positionsFrames: number; decodeMs: number[] };
+      frames(): { intervals: number[]; updateFrames: number[]; positionsFrames: number; decodeMs: number[]; handleMs: number[] };
       reset(): void;
     };
   }
@@ -63,11 +63,12 @@ window.__bench = {
     const all = Array.from(intervals.subarray(0, count));
     const updateFrames: number[] = [];
     for (let i = 0; i < count; i++) if (afterUpdate[i]) updateFrames.push(i);
-    return { intervals: all, updateFrames, positionsFrames: hub.frames, decodeMs: hub.decodeMs.slice() };
+    return { intervals: all, updateFrames, positionsFrames: hub.frames, decodeMs: hub.decodeMs.slice(), handleMs: hub.handleMs.slice() };
   },
   reset: () => {
     count = 0;
     hub.decodeMs.length = 0;
+    hub.handleMs.length = 0;
   },
 };
 

@@ -24,6 +24,8 @@ export class FakeHub {
   private deltaFns = new Set<(d: RoomDeltaV1) => void>();
   frames = 0;
   decodeMs: number[] = [];
+  /** Decode plus the room state's apply (the positions read into the vehicle store), per positions frame. */
+  handleMs: number[] = [];
 
   constructor(private readonly opts: FakeHubOptions) {
     this.fleet = new FakeFleet(opts.vehicles, opts.seed ?? 1);
@@ -41,8 +43,12 @@ export class FakeHub {
       // At most an hour of frames at 1 Hz; past that the oldest half goes.
       this.decodeMs.push(performance.now() - t0);
       if (this.decodeMs.length > 3600) this.decodeMs.splice(0, 1800);
-      if (d.kind === 'positions.bin') this.frames++;
       for (const fn of this.deltaFns) fn(d);
+      if (d.kind === 'positions.bin') {
+        this.frames++;
+        this.handleMs.push(performance.now() - t0);
+        if (this.handleMs.length > 3600) this.handleMs.splice(0, 1800);
+      }
     };
     this.worker.postMessage({ vehicles: this.opts.vehicles, hz: this.opts.hz, frameMs: this.opts.frameMs, seed: this.opts.seed ?? 1, seq: 0 });
   }

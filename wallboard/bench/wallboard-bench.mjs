@@ -134,6 +134,8 @@ async function main() {
         frames: updates.length,
       },
       decode_ms_p95: round(quantile(f.decodeMs, 0.95)),
+      handle_ms_p50: round(quantile(f.handleMs, 0.5)),
+      handle_ms_p95: round(quantile(f.handleMs, 0.95)),
       positions_frames: f.positionsFrames,
       vehicles: VEHICLES,
       hz: HZ,
@@ -148,7 +150,7 @@ async function main() {
       loadavg_end: round(loadavg()[0]),
       at: new Date().toISOString(),
       method:
-        'HQ map screen unchanged, fed by bench/fake-hub.ts (every vehicle moves in every frame, frames JSON-decoded like a socket message); frame time = interval between requestAnimationFrame callbacks in headless Chromium with --disable-gpu (software raster); heap = Runtime.getHeapUsage after HeapProfiler.collectGarbage',
+        'HQ map screen unchanged, fed by bench/fake-hub.ts (every vehicle moves in every frame, frames arrive as a socket message would: JSON header + binary positions frame; decode = header parse, handle = decode + the room state reading the positions into the vehicle store); frame time = interval between requestAnimationFrame callbacks in headless Chromium with --disable-gpu (software raster); heap = Runtime.getHeapUsage after HeapProfiler.collectGarbage',
     };
     mkdirSync(resolve(RESULT, '..'), { recursive: true });
     writeFileSync(RESULT, `${JSON.stringify(result, null, 2)}\n`);
