@@ -79,6 +79,16 @@ describe('ThrowJudge', () => {
     expect(judge.judge(more, persons, false)).toBeNull();
   });
 
+  it('needs a fall to last at least the free-fall time of the threshold height', () => {
+    // pushed down from 80 cm: the seen fall spans 0.24 s, less than anything released past 50 cm takes (0.32 s)
+    const path = fall([0, 140, 80], [0, 100, -100]);
+    const persons = [personNear(0, 105, path.length)];
+    expect(new ThrowJudge(ctx).judge(track('p', 0, path), persons, false)).toBeNull();
+    // the same track against a 20 cm threshold (0.20 s): long enough, and its 65 cm fall is flagged
+    const low = { ...ctx, settings: { ...DEFAULT_JUDGE, dropHeightCm: 20 } };
+    expect(new ThrowJudge(low).judge(track('p', 0, path), persons, false)?.dropHeightCm).toBe(65);
+  });
+
   it('ignores a parcel riding a conveyor at constant height', () => {
     const pts = Array.from({ length: 40 }, (_, frame) => ({ frame, box: parcelBox(cam.project, [-150 + 2.5 * frame, -60, 95]) }));
     expect(new ThrowJudge(ctx).judge(track('parcel-1', 0, pts), [personNear(0, -10, 40)], true)).toBeNull();

@@ -1,4 +1,4 @@
-import { fitBallistic, type BallisticFit, type FitPrior } from '../calibration/calibration';
+import { fitBallistic, GRAVITY_CM_S2, type BallisticFit, type FitPrior } from '../calibration/calibration';
 import { centre, type Track, type TrackPoint } from '../track/tracker';
 import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
@@ -179,6 +179,9 @@ export class ThrowJudge {
     const pLand = f.fit.at(land.t);
     const drop = pRel[2] - (f.landed ? Math.max(0, Math.min(pLand[2], RESTING_CENTRE_CM)) : RESTING_CENTRE_CM);
     if (drop < settings.dropHeightCm) return null;
+    // a fall past the threshold takes at least the free-fall time of the threshold height (0.32 s for 50 cm):
+    // a shorter window is a few jittery boxes that a steep, wrong-depth trajectory happens to fit
+    if (land.t - rel.t < Math.sqrt((2 * settings.dropHeightCm) / GRAVITY_CM_S2)) return null;
     if (inZone(zones, 'drop', bottomCentre(land.box))) return null;
     if (zones.some((z) => z.kind === 'floor') && !inZone(zones, 'floor', bottomCentre(land.box))) return null;
     // who released it: the anchor of the fit, or (unanchored fit with a seen landing) a person within reach
