@@ -96,7 +96,7 @@ describe('hub: ingest, storage and live push', () => {
     const s = await live('hq');
     await subscribe(s, 'hq');
     const frames: number[][] = [];
-    s.on('delta.v1', (d) => d.kind === 'positions.bin' && frames.push(deltaPositions(d).filter((p) => p[0] === vehB).map((p) => p[1])));
+    s.on('delta.v1', (d) => (d.kind === 'positions' || d.kind === 'positions.bin') && frames.push(deltaPositions(d).filter((p) => p[0] === vehB).map((p) => p[1])));
     const base = Date.now();
     const batch = Array.from({ length: 50 }, (_, i) => position(vehB, { at: new Date(base + i * 10).toISOString(), lat: 20 + i * 0.01 }));
     expect((await postEvents(hub.url, t.token, batch)).status).toBe(200);

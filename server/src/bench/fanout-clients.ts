@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { positionsFrameCount, readPositionsFrame, type ClientToServerEvents, type RoomDeltaV1, type ServerToClientEvents } from '@kanjian/shared';
+import { positionsFrameCount, visitDeltaPositions, type ClientToServerEvents, type RoomDeltaV1, type ServerToClientEvents } from '@kanjian/shared';
 
 /**
  * The wallboard side of bench:fanout, in its own process: N Socket.IO clients joined to rooms. It reports, as one
@@ -28,13 +28,13 @@ async function main() {
       if (d.seq <= last) return;
       if (d.seq !== last + 1) gaps++;
       last = d.seq;
-      if (!measuring || d.kind !== 'positions.bin') return;
+      if (!measuring || (d.kind !== 'positions' && d.kind !== 'positions.bin')) return;
       frames++;
       const now = Date.now();
       // Every position is read, as a screen does; freshness is sampled (~50 a frame) so the measuring does not dominate.
-      const step = Math.max(1, Math.floor(positionsFrameCount(d.data) / 50));
+      const step = Math.max(1, Math.floor((d.kind === 'positions' ? d.data.length : positionsFrameCount(d.data)) / 50));
       let k = 0;
-      readPositionsFrame(d.data, (_id, _lat, _lon, _speed, _heading, at) => {
+      visitDeltaPositions(d, (_id, _lat, _lon, _speed, _heading, at) => {
         if (k++ % step === 0) fresh.push(now - at);
       });
     };

@@ -3,7 +3,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { io } from 'socket.io-client';
-import { readPositionsFrame, type ClientToServerEvents, type RoomDeltaV1, type ServerToClientEvents } from '@kanjian/shared';
+import { visitDeltaPositions, type ClientToServerEvents, type RoomDeltaV1, type ServerToClientEvents } from '@kanjian/shared';
 import type { Socket } from 'socket.io-client';
 import { benchDb, percentile, postBatches, procStats, startHubProcess, writeResult } from './bench-env';
 import { PositionStream } from './position-stream';
@@ -53,10 +53,10 @@ async function latency(url: string, token: string, stream: PositionStream, room:
   const hqSamples: number[] = [];
   let measuring = false;
   sock.on('delta.v1', (d: RoomDeltaV1) => {
-    if (!measuring || d.kind !== 'positions.bin') return;
+    if (!measuring) return;
     const now = Date.now();
     const into = d.room === 'hq' ? hqSamples : samples;
-    readPositionsFrame(d.data, (_id, _lat, _lon, _speed, _heading, at) => into.push(now - at));
+    visitDeltaPositions(d, (_id, _lat, _lon, _speed, _heading, at) => into.push(now - at));
   });
   const tickMs = 50;
   const perTick = Math.round((rate * tickMs) / 1000);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { readPositionsFrame, type RoomDeltaV1 } from '@kanjian/shared';
+import { visitDeltaPositions, type RoomDeltaV1 } from '@kanjian/shared';
 import { benchDb, percentile, procStats, startHubProcess, writeResult } from './bench-env';
 import { PositionStream } from './position-stream';
 
@@ -46,9 +46,8 @@ async function main() {
     sock.on('connect', () => sock.emit('subscribe.v1', { room }, () => undefined));
     let window: number[] = [];
     sock.on('delta.v1', (d: RoomDeltaV1) => {
-      if (d.kind !== 'positions.bin') return;
       const now = Date.now();
-      readPositionsFrame(d.data, (_id, _lat, _lon, _speed, _heading, at) => window.push(now - at));
+      visitDeltaPositions(d, (_id, _lat, _lon, _speed, _heading, at) => window.push(now - at));
     });
     const sample = () => {
       const w = window.sort((a, b) => a - b);

@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   /** Position frames per room: one frame per interval carrying each vehicle's latest position (hq: the whole fleet). */
   KJ_POSITION_FRAME_MS: int(125, 20, 10_000),
   KJ_HQ_FRAME_MS: int(1000, 20, 10_000),
+  KJ_BINARY_FRAME_MIN: int(1000, 0, 1_000_000),
   KJ_EVIDENCE_DIR: z.string().default('./data/evidence'),
   KJ_WALLBOARD_DIR: z.string().optional(),
   KJ_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

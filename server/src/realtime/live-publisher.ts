@@ -129,7 +129,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     try {
       const deltas: [RoomName, DeltaV1][] = [];
       for (const [room, p] of batch) {
-        if (p.positions.size) deltas.push([room, { kind: 'positions.bin', data: positionsFrame([...p.positions.values()]) }]);
+        if (p.positions.size) deltas.push([room, this.positionsDelta([...p.positions.values()])]);
         if (p.feed.length) deltas.push([room, { kind: 'feed', data: p.feed }]);
       }
       await this.emitMany(deltas);
@@ -148,6 +148,16 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * A large frame (the national map's: the whole fleet) goes out binary: half the bytes, and screens read it
+   * without parsing JSON. A small one (region, site, floor: many screens, a few hundred vehicles) stays JSON,
+   * which Socket.IO frames once for all the room's sockets; a binary message is framed again for each socket.
+   */
+  private positionsDelta(tuples: PositionTuple[]): DeltaV1 {
+    if (tuples.length < this.config.KJ_BINARY_FRAME_MIN) return { kind: 'positions', data: tuples };
+    return { kind: 'positions.bin', data: positionsFrame(tuples) };
+  }
+
   /** Emits deltas, numbering each room's from the shared counter (one Redis round trip for all of them). */
   async emitMany(deltas: [RoomName, DeltaV1][]) {
     if (deltas.length === 0) return;
@@ -157,7 +167,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
       seqAt.push(pipe.length);
       pipe.incr(this.keys.key('seq', room));
       // A change to what snapshots carry besides positions and the feed: cached domain parts of the room are void.
-      if (d.kind !== 'positions.bin' && d.kind !== 'feed') pipe.incr(this.keys.key('state', room));
+      if (d.kind !== 'positions' && d.kind !== 'positions.bin' && d.kind !== 'feed') pipe.incr(this.keys.key('state', room));
     }
     const res = await pipe.exec();
     const sentAt = Date.now();

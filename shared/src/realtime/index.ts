@@ -26,10 +26,12 @@ export type PositionTuple = [string, number, number, number, number, number, num
 export * from './positions-frame';
 
 /**
- * `positions.bin` carries a binary positions frame (see positions-frame.ts): a Buffer in Node, an ArrayBuffer in
- * the browser. Read it with `readPositionsFrame` / `decodePositionsFrame`.
+ * Positions come in two forms: `positions` (JSON tuples) for small frames, `positions.bin` (a binary positions
+ * frame, see positions-frame.ts: a Buffer in Node, an ArrayBuffer in the browser) for large ones such as the
+ * national map's. `visitDeltaPositions` / `deltaPositions` read either.
  */
 export type DeltaV1 =
+  | { kind: 'positions'; data: PositionTuple[] }
   | { kind: 'positions.bin'; data: ArrayBuffer | Uint8Array }
   | { kind: 'feed'; data: FeedItemV1[] }
   | { kind: 'violation'; data: ViolationSummaryV1 }

@@ -1,4 +1,4 @@
-import { decodePositionsFrame, positionsFrameCount, encodePositionsFrame, PositionsFrameError, readPositionsFrame } from './positions-frame';
+import { decodePositionsFrame, deltaPositions, positionsFrameCount, visitDeltaPositions, encodePositionsFrame, PositionsFrameError, readPositionsFrame } from './positions-frame';
 import type { PositionTuple } from './index';
 
 const T0 = Date.parse('2026-11-23T08:00:00+08:00');
@@ -22,6 +22,16 @@ describe('positions frame', () => {
     padded.set(frame, 3);
     expect(decodePositionsFrame(padded.subarray(3))).toEqual([['V1', 22.5, 114.1, 50, 90, T0, 3.2]]);
     expect(decodePositionsFrame(frame.slice().buffer)).toEqual([['V1', 22.5, 114.1, 50, 90, T0, 3.2]]);
+  });
+
+  it('reads the positions of a delta in either form, and none of other kinds', () => {
+    const t: PositionTuple = ['V1', 22.5, 114.1, 50, 90, T0, null];
+    const seen: string[] = [];
+    expect(visitDeltaPositions({ kind: 'positions', data: [t] }, (id) => seen.push(id))).toBe(1);
+    expect(visitDeltaPositions({ kind: 'positions.bin', data: encodePositionsFrame([t]) }, (id) => seen.push(id))).toBe(1);
+    expect(visitDeltaPositions({ kind: 'feed', data: [] }, (id) => seen.push(id))).toBe(0);
+    expect(seen).toEqual(['V1', 'V1']);
+    expect(deltaPositions({ kind: 'positions.bin', data: encodePositionsFrame([t]) })).toEqual([t]);
   });
 
   it('encodes an empty frame', () => {

@@ -102,8 +102,17 @@ export function decodePositionsFrame(frame: ArrayBuffer | ArrayBufferView): Posi
   return out;
 }
 
-/** The positions a delta carries as tuples (none for other kinds): for tests, tools and small rooms. */
+/** Visits the positions a delta carries, in either form; returns how many (0 for other kinds). */
+export function visitDeltaPositions(d: DeltaV1, visit: PositionVisitor): number {
+  if (d.kind === 'positions.bin') return readPositionsFrame(d.data, visit);
+  if (d.kind !== 'positions') return 0;
+  for (const t of d.data) visit(t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
+  return d.data.length;
+}
+
+/** The positions a delta carries as tuples, in either form (none for other kinds): for tests and tools. */
 export function deltaPositions(d: DeltaV1): PositionTuple[] {
+  if (d.kind === 'positions') return d.data;
   return d.kind === 'positions.bin' ? decodePositionsFrame(d.data) : [];
 }
 

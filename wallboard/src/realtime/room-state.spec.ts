@@ -13,6 +13,16 @@ describe('RoomState sequencing', () => {
     expect(s.vehicles.count).toBe(1);
   });
 
+  it('takes positions in either form: JSON tuples (small rooms) and the binary frame (large ones)', () => {
+    const s = new RoomState();
+    s.applySnapshot(snapshot('hq', 10));
+    const version = s.vehiclesVersion;
+    expect(s.applyDelta(delta('hq', 11, { kind: 'positions', data: [['V1', 30, 120, 50, 0, 1, null]] }))).toBe('applied');
+    expect(s.applyDelta(delta('hq', 12, { kind: 'positions.bin', data: encodePositionsFrame([['V2', 31, 121, 50, 0, 1, null]]) }))).toBe('applied');
+    expect(s.vehicles.count).toBe(2);
+    expect(s.vehiclesVersion).toBe(version + 2);
+  });
+
   it('rejects an unreadable positions frame, says why, and keeps its sequence', () => {
     const s = new RoomState();
     s.applySnapshot(snapshot('hq', 10));

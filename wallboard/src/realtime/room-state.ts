@@ -80,6 +80,10 @@ export class RoomState {
     if (d.seq !== this.seq + 1) return 'gap';
     this.seq = d.seq;
     switch (d.kind) {
+      case 'positions':
+        this.vehicles.upsert(d.data);
+        this.vehiclesVersion++;
+        break;
       case 'positions.bin':
         try {
           this.vehicles.upsertFrame(d.data);

@@ -115,6 +115,7 @@ export function useLiveTopic(roomSource: MaybeRefOrGetter<RoomName>, opts: LiveT
   function publish(d: RoomDeltaV1): void {
     seq.value = state.seq;
     switch (d.kind) {
+      case 'positions':
       case 'positions.bin':
         vehiclesVersion.value = state.vehiclesVersion;
         if (error.value?.code === 'live/bad_frame') error.value = null;
