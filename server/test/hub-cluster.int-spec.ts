@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { position } from './support/events';
 import { connectLive, createTestEnv, login, postEvents, query, startHub, type TestEnv, waitFor } from './support/test-hub';
-import { deltaPositions } from '@kanjian/shared';
+import { deltaPositions, type SubscribeAck } from '@kanjian/shared';
 import { freePort } from '../src/bench/processes';
 
 
@@ -29,6 +29,39 @@ describe('hub: several instances and crash safety', () => {
       expect((await postEvents(a.url, t.token, [position(veh, { lat: 22.5 })])).status).toBe(200);
       expect((await got)[1]).toBe(22.5);
       s.disconnect();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('gives a joining screen the whole fleet whichever hub took each position in, the newest position winning', async () => {
+    const a = await startHub(t);
+    const b = await startHub(t);
+    try {
+      const [x, y] = [t.net.vehicles[3]!.id, t.net.vehicles[4]!.id];
+      const now = Date.now();
+      const at = (ago: number) => new Date(now - ago).toISOString();
+      expect((await postEvents(a.url, t.token, [position(x, { lat: 23.0, at: at(60_000) }), position(y, { lat: 24.0, at: at(30_000) })])).status).toBe(200);
+      expect((await postEvents(b.url, t.token, [position(x, { lat: 23.1, at: at(10_000) })])).status).toBe(200);
+      // Back-filled on the first hub after the newer one reached the second: it must not win.
+      expect((await postEvents(a.url, t.token, [position(x, { lat: 22.9, at: at(50_000) })])).status).toBe(200);
+      for (const hub of [a, b]) {
+        const s = await connectLive(hub.url, await login(hub.url, 'hq'));
+        try {
+          let fleet = new Map<string, number>();
+          // Each hub writes its share once a second.
+          for (let i = 0; i < 40 && !(fleet.get(x) === 23.1 && fleet.has(y)); i++) {
+            const ack = await new Promise<SubscribeAck>((r) => s.emit('subscribe.v1', { room: 'hq' }, r));
+            if (!ack.ok) throw new Error(ack.message);
+            fleet = new Map(ack.snapshot.vehicles.map((v) => [v[0], v[1]]));
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          expect([fleet.get(x), fleet.get(y)]).toEqual([23.1, 24.0]);
+        } finally {
+          s.disconnect();
+        }
+      }
     } finally {
       await a.close();
       await b.close();

@@ -8,11 +8,12 @@ import { PositionStream } from './position-stream';
  * npm run bench:fanout — N wallboard clients (a separate process) joined to rooms while 20,000 vehicles report at
  * 1 Hz: frames delivered per second, p50/p99 freshness (position time → shown), hub CPU and memory, for each N.
  * Clients are spread as a command center's screens are: a few on the national map (hq), more on regions, most on
- * sites and floors. Env: KJ_BENCH_CLIENTS (default "100,1000,2000"), KJ_BENCH_SECONDS (default 30).
+ * sites and floors. Env: KJ_BENCH_CLIENTS (default "100,1000,2000"), KJ_BENCH_SECONDS (default 30), KJ_BENCH_RATE.
  */
 const COUNTS = (process.env.KJ_BENCH_CLIENTS ?? '100,1000,2000').split(',').map(Number);
 const SECONDS = Number(process.env.KJ_BENCH_SECONDS ?? 30);
-const RATE = 20_000;
+/** Positions per second (KJ_BENCH_RATE): 20,000 is the fleet of the target; lower rates isolate the fan-out's own cost. */
+const RATE = Number(process.env.KJ_BENCH_RATE ?? 20_000);
 
 function log(m: string) {
   process.stderr.write(`[bench:fanout] ${m}\n`);

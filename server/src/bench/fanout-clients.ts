@@ -18,6 +18,9 @@ async function main() {
   let gaps = 0;
   let measuring = false;
   let joined = 0;
+  // Why screens failed to join, by reason: a join storm that fails must say how, not just take longer.
+  const failures = new Map<string, number>();
+  const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
   for (let i = 0; i < rooms.length; i++) {
     const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${url}/live`, { auth: { token }, transports: ['websocket'], forceNew: true });
     sockets.push(s);
@@ -45,15 +48,17 @@ async function main() {
           last = ack.snapshot.seq;
           early.splice(0).forEach(apply);
           joined++;
-        }
+        } else fail(`subscribe: ${ack.code}`);
       }),
     );
+    s.on('connect_error', (e) => fail(`connect: ${e.message}`));
+    s.on('disconnect', (why) => fail(`disconnect: ${why}`));
     if (i % 50 === 49) await new Promise((r) => setTimeout(r, 20));
   }
   // All screens connect within a second, as after a hub restart: how long until every one holds its snapshot.
   for (let i = 0; joined < rooms.length && i < 3000; i++) await new Promise((r) => setTimeout(r, 100));
   const joinS = (Date.now() - startedAt) / 1000;
-  process.stderr.write(`[fanout-clients] ${joined}/${rooms.length} joined in ${joinS.toFixed(1)} s\n`);
+  process.stderr.write(`[fanout-clients] ${joined}/${rooms.length} joined in ${joinS.toFixed(1)} s${failures.size ? `; failures: ${JSON.stringify(Object.fromEntries(failures))}` : ''}\n`);
   process.stdout.write(JSON.stringify({ ready: true, joined, joinS }) + '\n');
   await new Promise((r) => setTimeout(r, warm * 1000));
   measuring = true;

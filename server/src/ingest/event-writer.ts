@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { MetricsService } from '../common/metrics.service';
+import { pgArray } from '../database/pg-array';
 
 /** An event ready to store, with what the hot path already resolved about it. */
 export interface StoredEvent {
@@ -155,17 +156,17 @@ export class EventWriter implements BeforeApplicationShutdown {
                                 $8::real[], $9::real[], $10::text[], $11::bool[])
            ON CONFLICT DO NOTHING RETURNING id`,
           [
-            pos.map((p) => p.at),
-            pos.map((p) => p.vehicleId),
-            pos.map((p) => p.id),
-            pos.map((p) => p.lat),
-            pos.map((p) => p.lon),
-            pos.map((p) => p.speedKmh),
-            pos.map((p) => p.heading),
-            pos.map((p) => p.tempC ?? null),
-            pos.map((p) => p.humidityPct ?? null),
-            pos.map((p) => p.tripId ?? null),
-            pos.map((p) => p.backfill ?? false),
+            pgArray(pos.map((p) => p.at)),
+            pgArray(pos.map((p) => p.vehicleId)),
+            pgArray(pos.map((p) => p.id)),
+            pgArray(pos.map((p) => p.lat)),
+            pgArray(pos.map((p) => p.lon)),
+            pgArray(pos.map((p) => p.speedKmh)),
+            pgArray(pos.map((p) => p.heading)),
+            pgArray(pos.map((p) => p.tempC ?? null)),
+            pgArray(pos.map((p) => p.humidityPct ?? null)),
+            pgArray(pos.map((p) => p.tripId ?? null)),
+            pgArray(pos.map((p) => p.backfill ?? false)),
           ],
         );
         for (const r of res) inserted.add(r.id);
@@ -177,15 +178,15 @@ export class EventWriter implements BeforeApplicationShutdown {
                                 $6::text[], $7::text[], $8::text[], $9::text[]) AS x(a, i, t, sk, si, st, w, s, p)
            ON CONFLICT DO NOTHING RETURNING id`,
           [
-            other.map((r) => r.event.at),
-            other.map((r) => r.event.id),
-            other.map((r) => r.event.type),
-            other.map((r) => r.subjectKind),
-            other.map((r) => r.subjectId),
-            other.map((r) => r.siteId),
-            other.map((r) => r.waybillNo),
-            other.map((r) => r.event.source ?? null),
-            other.map((r) => JSON.stringify(r.event)),
+            pgArray(other.map((r) => r.event.at)),
+            pgArray(other.map((r) => r.event.id)),
+            pgArray(other.map((r) => r.event.type)),
+            pgArray(other.map((r) => r.subjectKind)),
+            pgArray(other.map((r) => r.subjectId)),
+            pgArray(other.map((r) => r.siteId)),
+            pgArray(other.map((r) => r.waybillNo)),
+            pgArray(other.map((r) => r.event.source ?? null)),
+            pgArray(other.map((r) => JSON.stringify(r.event))),
           ],
         );
         for (const r of res) inserted.add(r.id);

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
   encodePositionsFrame,
+  readPositionsFrame,
   type DeltaV1,
   type FeedItemV1,
   type PositionTuple,
@@ -47,9 +49,15 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   private ns: LiveNamespace | null = null;
   private pending = new Map<RoomName, RoomPending>();
   private lastFrame = new Map<RoomName, number>();
-  private latest = new Map<string, PositionTuple>();
-  /** Time of the position each vehicle shows; outlives the once-a-second persisting of `latest`. */
-  private shownAt = new Map<string, number>();
+  /**
+   * The latest position of every vehicle this hub has taken in: its share of the snapshot store, written to Redis
+   * once a second as one binary frame under a key of its own (hubs behind a round-robin each hold part of the
+   * fleet; snapshots merge the parts, newest position winning).
+   */
+  private mine = new Map<string, PositionTuple>();
+  private mineChanged = false;
+  /** Unique per process: two hubs with the same instance id (pid 1 in two containers) must not overwrite each other. */
+  private readonly posKey: string;
   private timers: NodeJS.Timeout[] = [];
   /** Latest positions by room, read from Redis at most once a second however many screens join at once. */
   private positionIndex: { at: number; byRoom: Promise<Map<RoomName, PositionTuple[]>> } | null = null;
@@ -68,7 +76,9 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     private readonly router: RoomRouter,
     private readonly contributors: SnapshotContributors,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.posKey = keys.key('pos', `${config.instanceId}-${randomBytes(4).toString('hex')}`);
+  }
 
   onModuleInit() {
     this.writer.onCommitted((rows) => this.onCommitted(rows));
@@ -96,9 +106,10 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
       if (r.event.type === 'vehicle.position') {
         const t = positionTuple(r.event);
         // A back-filled (older) position must not move the vehicle back on the map.
-        if ((this.shownAt.get(t[0]) ?? -Infinity) > t[5]) continue;
-        this.shownAt.set(t[0], t[5]);
-        this.latest.set(t[0], t);
+        const shown = this.mine.get(t[0]);
+        if (shown && shown[5] > t[5]) continue;
+        this.mine.set(t[0], t);
+        this.mineChanged = true;
         for (const room of this.router.vehicleRooms(t[0])) this.room(room).positions.set(t[0], t);
       } else {
         const rooms = this.router.feedRooms(r);
@@ -184,15 +195,27 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     return this.emitMany(rooms.map((r) => [r, delta]));
   }
 
+  /**
+   * One SET of this hub's whole share (≈0.5 MB for 20,000 vehicles) and an index entry, instead of a hash field per
+   * vehicle: 20,000 JSON strings a second were a measurable share of the hub's CPU on both the writing and the
+   * snapshot side. Vehicles silent past POSITION_TTL_MS are dropped from the share.
+   */
   private async persistPositions() {
-    if (this.latest.size === 0) return;
-    const all = this.latest;
-    this.latest = new Map();
-    const fields: string[] = [];
-    for (const [id, t] of all) fields.push(id, JSON.stringify(t));
+    if (!this.mineChanged) return;
+    this.mineChanged = false;
+    const now = Date.now();
+    const cutoff = now - POSITION_TTL_MS;
+    for (const [id, t] of this.mine) if (t[5] < cutoff) this.mine.delete(id);
+    const index = this.keys.key('pos-index');
     try {
-      await this.redis.hset(this.keys.key('pos'), ...fields);
+      await this.redis
+        .multi()
+        .set(this.posKey, positionsFrame([...this.mine.values()]), 'PX', POSITION_TTL_MS)
+        .zadd(index, now, this.posKey)
+        .zremrangebyscore(index, '-inf', cutoff)
+        .exec();
     } catch (e) {
+      this.mineChanged = true;
       this.log.warn(`could not persist positions: ${(e as Error).message}`);
     }
   }
@@ -235,12 +258,9 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
 
   private positionsByRoom(): Promise<Map<RoomName, PositionTuple[]>> {
     if (this.positionIndex && Date.now() - this.positionIndex.at < POSITION_PERSIST_MS) return this.positionIndex.byRoom;
-    const byRoom = this.redis.hgetall(this.keys.key('pos')).then((pos) => {
-      const cutoff = Date.now() - POSITION_TTL_MS;
+    const byRoom = this.loadPositions().then((latest) => {
       const out = new Map<RoomName, PositionTuple[]>();
-      for (const v of Object.values(pos)) {
-        const t = JSON.parse(v) as PositionTuple;
-        if (t[5] < cutoff) continue;
+      for (const t of latest.values()) {
         for (const room of this.router.vehicleRooms(t[0])) {
           let list = out.get(room);
           if (!list) out.set(room, (list = []));
@@ -252,6 +272,28 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
     this.positionIndex = { at: Date.now(), byRoom };
     byRoom.catch(() => (this.positionIndex = null));
     return byRoom;
+  }
+
+  /** Every hub's share merged: the newest position of each vehicle heard from in the last POSITION_TTL_MS. */
+  private async loadPositions(): Promise<Map<string, PositionTuple>> {
+    const cutoff = Date.now() - POSITION_TTL_MS;
+    const parts = await this.redis.zrangebyscore(this.keys.key('pos-index'), cutoff, '+inf');
+    const frames = parts.length ? await Promise.all(parts.map((k) => this.redis.getBuffer(k))) : [];
+    const latest = new Map<string, PositionTuple>();
+    frames.forEach((frame, i) => {
+      if (!frame) return;
+      try {
+        readPositionsFrame(frame, (id, lat, lon, speed, heading, at, temp) => {
+          if (at < cutoff) return;
+          const prev = latest.get(id);
+          if (!prev || prev[5] < at) latest.set(id, [id, lat, lon, speed, heading, at, temp]);
+        });
+      } catch (e) {
+        // One unreadable share must not blank every screen's map.
+        this.log.warn(`positions share ${parts[i]} is unreadable: ${(e as Error).message}`);
+      }
+    });
+    return latest;
   }
 }
 
