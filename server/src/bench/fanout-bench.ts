@@ -32,14 +32,26 @@ function roomsFor(n: number, net: Awaited<ReturnType<typeof benchDb>>['net']): s
   return out;
 }
 
-async function drive(hub: HubProcess, token: string, stream: PositionStream, stop: { done: boolean }) {
+/** What the hub did with the offered positions: stored, or refused (503 while it sheds load; a device would retry). */
+interface Offered {
+  stored: number;
+  refused: number;
+}
+
+async function drive(hub: HubProcess, token: string, stream: PositionStream, stop: { done: boolean }, counts: Offered) {
   const perTick = RATE / 20;
   while (!stop.done) {
     const t0 = Date.now();
     const body = JSON.stringify(stream.next(perTick, Date.now()));
     void fetch(`${hub.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })
-      .then((r) => r.text())
-      .catch(() => undefined);
+      .then(async (r) => {
+        if (r.status === 200) counts.stored += ((await r.json()) as { accepted: number }).accepted;
+        else {
+          counts.refused += perTick;
+          await r.text();
+        }
+      })
+      .catch(() => (counts.refused += perTick));
     await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - t0))));
   }
 }
@@ -54,11 +66,13 @@ async function main() {
       try {
         const login = await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-hq', password: 'bench' }) });
         const { token } = (await login.json()) as { token: string };
-        const driving = drive(hub, db.token, new PositionStream(db.net, Date.now()), stop);
+        const counts: Offered = { stored: 0, refused: 0 };
+        const driving = drive(hub, db.token, new PositionStream(db.net, Date.now()), stop, counts);
         const child = spawn(process.execPath, [join(__dirname, 'fanout-clients.js'), hub.url, token, roomsFor(n, db.net).join(','), String(SECONDS), '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
         const lines = createInterface({ input: child.stdout! });
         let cpu0 = procStats(hub.pid);
         let t0 = Date.now();
+        let offered0 = { ...counts };
         let report: Record<string, number> | null = null;
         for await (const line of lines) {
           const msg = JSON.parse(line) as Record<string, number>;
@@ -66,6 +80,7 @@ async function main() {
             await new Promise((r) => setTimeout(r, 5000));
             cpu0 = procStats(hub.pid);
             t0 = Date.now();
+            offered0 = { ...counts };
           }
           if (msg.done) {
             report = msg;
@@ -82,6 +97,8 @@ async function main() {
           freshness_p50_ms: report?.p50 ?? null,
           freshness_p99_ms: report?.p99 ?? null,
           seq_gaps: report?.gaps ?? null,
+          positions_stored_per_s: Math.round((counts.stored - offered0.stored) / el),
+          positions_refused_per_s: Math.round((counts.refused - offered0.refused) / el),
           hub_cpu_pct: Math.round(((cpu1.cpuS - cpu0.cpuS) / el) * 100),
           hub_rss_mb: Math.round(cpu1.rssMb),
           clients_cpu_pct: report?.clientCpuPct ?? null,
