@@ -6,6 +6,9 @@ import { positionsFrameCount, visitDeltaPositions, type ClientToServerEvents, ty
  * JSON line on stdout, the frames received per second and the freshness (position time → received) percentiles.
  * argv: hubUrl, userToken, rooms (comma list, one per client), seconds, warmupSeconds.
  */
+/** The wallboard's own connection settings (wallboard/src/realtime/live-socket.ts), so a join storm is the real one. */
+const CONNECT = { timeout: Number(process.env.KJ_BENCH_CONNECT_TIMEOUT_MS ?? 20_000), reconnectionDelay: 1000, reconnectionDelayMax: 15_000, randomizationFactor: 0.5 };
+
 async function main() {
   const [url, token, roomList, secondsArg, warmArg] = process.argv.slice(2);
   const rooms = roomList!.split(',');
@@ -22,7 +25,7 @@ async function main() {
   const failures = new Map<string, number>();
   const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
   for (let i = 0; i < rooms.length; i++) {
-    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${url}/live`, { auth: { token }, transports: ['websocket'], forceNew: true });
+    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${url}/live`, { auth: { token }, transports: ['websocket'], forceNew: true, ...CONNECT });
     sockets.push(s);
     // As a wallboard does: deltas that overtake the subscribe answer are held, then applied after the snapshot.
     let last = -1;
