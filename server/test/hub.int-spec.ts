@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deltaPositions, INGEST_LIMITS, type RoomSnapshotV1, type SubscribeAck } from '@kanjian/shared';
+import { deltaPositions, INGEST_LIMITS, type Network, type RoomSnapshotV1, type SubscribeAck } from '@kanjian/shared';
 import { createDataSource } from '../src/database/data-source';
 import { AuthRepository } from '../src/auth/auth.repository';
 import { position } from './support/events';
@@ -224,6 +224,23 @@ describe('hub: ingest, storage and live push', () => {
     expect(snap.room).toBe(`region:${regionA}`);
     expect(snap.vehicles.find((v) => v[0] === vehA)?.[1]).toBeCloseTo(29.99);
     expect(snap.vehicles.every((v) => t.net.vehicles.find((x) => x.id === v[0])?.regionId === regionA)).toBe(true);
+  });
+
+  it('serves the network with only the trips departing from a given time, and names a bad time', async () => {
+    const get = (q: string) => fetch(`${hub.url}/api/v1/network${q}`, { headers: { authorization: `Bearer ${t.token}` } });
+    const departures = t.net.trips.map((x) => Date.parse(x.scheduledDeparture)).sort((a, b) => a - b);
+    expect(departures.length).toBeGreaterThan(10);
+    const from = departures[Math.floor(departures.length / 2)]!;
+    const all = (await (await get('')).json()) as Network;
+    expect(all.trips).toHaveLength(t.net.trips.length);
+    const res = await get(`?tripsFrom=${encodeURIComponent(new Date(from).toISOString())}`);
+    expect(res.status).toBe(200);
+    const ahead = (await res.json()) as Network;
+    expect(ahead.trips.map((x) => x.id).sort()).toEqual(t.net.trips.filter((x) => Date.parse(x.scheduledDeparture) >= from).map((x) => x.id).sort());
+    expect(ahead.vehicles).toHaveLength(t.net.vehicles.length);
+    const bad = await get('?tripsFrom=yesterday');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/^tripsFrom: must be an ISO 8601 date-time/);
   });
 
   it('serves health, OpenAPI from the shared schemas, and Prometheus metrics', async () => {

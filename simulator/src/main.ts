@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { NetworkSchema, type Network } from '@kanjian/shared';
 import { parseCli, USAGE, type CliOptions } from './cli/args';
 import { ManualClock, ScaledClock, type Clock } from './core/clock';
-import { isoUtc8 } from './core/time';
+import { DAY_MS, isoUtc8 } from './core/time';
 import { RateMeter } from './engine/rate-meter';
 import { Simulation } from './engine/simulation';
 import { TruthLog } from './engine/truth-log';
@@ -141,7 +141,8 @@ export async function main(argv: string[]): Promise<number> {
     batchSize: opts.batch,
     concurrency: opts.concurrency,
     logEveryMs: opts.logEveryMs,
-    refresh: client && !opts.network && opts.refreshNetworkMs !== null ? { everyMs: opts.refreshNetworkMs, fetch: () => client.getNetwork() } : undefined,
+    // A refresh takes only the trips of the days after the simulated now: ask for those, not every trip ever planned.
+    refresh: client && !opts.network && opts.refreshNetworkMs !== null ? { everyMs: opts.refreshNetworkMs, fetch: (now) => client.getNetwork(now - DAY_MS) } : undefined,
     onCheckpoint: (cp) => {
       if (!opts.state || !Number.isFinite(cp)) return;
       saveState(opts.state, { version: 1, seed: opts.seed, scale: opts.scale, volume: opts.volume, hub: opts.hub ?? 'offline', checkpoint: cp, checkpointIso: isoUtc8(cp), speed: opts.speed, ...(storylineAt !== undefined ? { storylineAt } : {}), savedAt: new Date().toISOString() });

@@ -46,7 +46,16 @@ export function buildOpenApi(version: string, extra: OpenApiPaths = {}) {
         post: { summary: 'Log in', requestBody: { content: json(LoginRequestSchema) }, responses: { '200': { description: 'token', content: json(LoginResponseSchema) }, ...errors(400, 401) } },
       },
       '/api/v1/auth/me': { get: { summary: 'The logged-in user', security: bearer, responses: { '200': { description: 'user', content: json(UserInfoSchema) }, ...errors(401) } } },
-      '/api/v1/network': { get: { summary: 'The reference network', security: bearer, responses: { '200': { description: 'network', content: json(NetworkSchema) }, ...errors(401) } } },
+      '/api/v1/network': {
+        get: {
+          summary: 'The reference network',
+          security: bearer,
+          parameters: [
+            { name: 'tripsFrom', in: 'query', required: false, description: 'only trips departing at or after this ISO 8601 date-time', schema: { type: 'string', format: 'date-time' } },
+          ],
+          responses: { '200': { description: 'network', content: json(NetworkSchema) }, ...errors(400, 401) },
+        },
+      },
       '/api/v1/evidence': {
         post: {
           summary: 'Store an evidence file (raw JPEG, PNG or MP4 body); idempotent by content hash',

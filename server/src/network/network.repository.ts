@@ -83,13 +83,17 @@ export class NetworkRepository {
     return new Set(rows.map((r) => r.day));
   }
 
-  static async read(ds: DataSource | EntityManager): Promise<Network> {
+  /** The whole network; with `tripsFrom`, only the trips departing at or after it. */
+  static async read(ds: DataSource | EntityManager, opts: { tripsFrom?: Date } = {}): Promise<Network> {
     const out: Record<string, unknown[]> = {};
     for (const t of TABLES) {
       const select = t.cols
         .map(([c, type, k]) => (type === 'timestamptz' ? `to_json(${c}) #>> '{}' AS "${k}"` : `${c} AS "${k}"`))
         .join(', ');
-      out[t.key] = await ds.query(`SELECT ${select} FROM ${t.table} ORDER BY id`);
+      out[t.key] =
+        t.key === 'trips' && opts.tripsFrom
+          ? await ds.query(`SELECT ${select} FROM ${t.table} WHERE scheduled_departure >= $1 ORDER BY id`, [opts.tripsFrom])
+          : await ds.query(`SELECT ${select} FROM ${t.table} ORDER BY id`);
     }
     return out as unknown as Network;
   }

@@ -82,3 +82,13 @@ export type Trip = z.infer<typeof TripSchema>;
 export type Person = z.infer<typeof PersonSchema>;
 export type Team = z.infer<typeof TeamSchema>;
 export type Network = z.infer<typeof NetworkSchema>;
+
+/**
+ * `GET /api/v1/network?tripsFrom=<ISO time>`: only the trips departing at or after that time. The trips table grows
+ * by a day's schedule every day; a client that re-reads the network (the simulator every 10 min) asks for what is
+ * ahead instead of every trip ever planned.
+ */
+export const NetworkQuerySchema = z.object({
+  tripsFrom: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-11-23T00:00:00+08:00' }).optional(),
+});
+export type NetworkQuery = z.infer<typeof NetworkQuerySchema>;

@@ -50,7 +50,8 @@ export interface RunnerOptions {
    * Fetches the hub's network again, every `everyMs` of wall time and when simulated time enters a new service
    * day, and continues with the trips of the days ahead it has then (`refreshNetwork`): trips loaded later run.
    */
-  refresh?: { everyMs: number; fetch: () => Promise<Network> };
+  /** `fetch(now)`: the hub's network at simulated time `now`; only its trips of the days after now's are used. */
+  refresh?: { everyMs: number; fetch: (now: number) => Promise<Network> };
   onCheckpoint?: (checkpoint: number) => void;
   checkpointEveryMs?: number;
   logEveryMs?: number;
@@ -236,7 +237,7 @@ export class Runner {
     this.lastRefresh = wall;
     this.refreshedDay = day;
     this.refreshing = r
-      .fetch()
+      .fetch(this.genTo)
       .then((net) => void (this.fetched = net))
       .catch((e: unknown) => this.o.log('warn', 'could not fetch the network again; keeping the trips known so far', { error: e instanceof Error ? e.message : String(e) }))
       .finally(() => (this.refreshing = null));

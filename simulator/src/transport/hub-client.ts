@@ -34,8 +34,10 @@ export class HubClient implements IngestTransport {
     this.base = u.origin + u.pathname.replace(/\/+$/, '');
   }
 
-  async getNetwork(): Promise<Network> {
-    const res = await this.fetch('/api/v1/network', { method: 'GET' });
+  /** The hub's network; with `tripsFrom` (ms), only the trips departing from then on. */
+  async getNetwork(tripsFrom?: number): Promise<Network> {
+    const q = tripsFrom === undefined ? '' : `?tripsFrom=${encodeURIComponent(new Date(tripsFrom).toISOString())}`;
+    const res = await this.fetch(`/api/v1/network${q}`, { method: 'GET' });
     if (!res.ok) throw new Error(`GET /api/v1/network answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     const parsed = NetworkSchema.safeParse(await res.json());
     if (!parsed.success) {
