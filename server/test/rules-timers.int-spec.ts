@@ -274,6 +274,91 @@ describe('rules on absence and duration', () => {
       if (edge) expect(l.find((x) => x.subjectId === edge)).toBeUndefined();
     });
 
+    it('T3, T5: a back-filled track that arrives after the truck is live again is judged when it arrives, once per run', async () => {
+      // Trucks of a site the other tests leave alone (they shrink the thresholds of two sites to seconds, and T6
+      // below drives two plain trucks of the fleet).
+      const busy = new Set([home(r.w.vehicleId), home(r.w.coldVehicleId)]);
+      const t6 = new Set(r.env.net.vehicles.filter((x) => x.coldProfile === 'none' && x.id !== r.w.vehicleId).slice(5, 7).map((x) => x.id));
+      const site = [...new Set(r.env.net.vehicles.map((x) => x.homeSiteId))].find(
+        (s) => !busy.has(s) && r.env.net.vehicles.some((x) => x.homeSiteId === s && x.coldProfile === 'chilled') && r.env.net.vehicles.filter((x) => x.homeSiteId === s && x.coldProfile === 'none' && !t6.has(x.id)).length >= 3,
+      );
+      if (!site) throw new Error('the test network has no site with a chilled truck and three plain trucks apart from the busy ones');
+      const [jammed, extended, split] = r.env.net.vehicles.filter((x) => x.homeSiteId === site && x.coldProfile === 'none' && !t6.has(x.id)).map((x) => x.id);
+      const hot = r.env.net.vehicles.find((x) => x.homeSiteId === site && x.coldProfile === 'chilled')!.id;
+
+      // Real durations (tens of minutes). The recorded stretch starts just after a multiple of the duration and
+      // runs to 30 s ago, so it does not end on any duration-aligned boundary: a verdict that waited for one would
+      // come minutes after the upload.
+      let now = Date.now();
+      const fits = (d: number) => now % d >= 90_000 && now % d <= d - 180_000;
+      let durMs = [60, 50, 45].map((m) => m * 60_000).find(fits);
+      if (durMs === undefined) {
+        await sleep(180_000);
+        now = Date.now();
+        durMs = 60 * 60_000;
+      }
+      await setThresholds(r, { site }, [['T3', 'minutes', durMs / 60_000], ['T5', 'minutes', durMs / 60_000]]);
+      const from = Math.floor(now / durMs) * durMs - durMs + 1000;
+      const to = now - 30_000;
+      // A reading every 30 s from a, the last at or before b.
+      const last = (a: number, b: number) => a + Math.floor((b - a) / 30_000) * 30_000;
+      const track = (v: string, a: number, b: number, over: Record<string, unknown>) =>
+        Array.from({ length: (last(a, b) - a) / 30_000 + 1 }, (_, i) => e.position(v, { at: iso(a + i * 30_000), ...over }));
+
+      // In order: `extended` stood still for the duration and more up to now, and that run is judged.
+      const liveFrom = now - durMs - 5 * 60_000;
+      await ingest(r, track(extended, liveFrom, now, { speedKmh: 0 }));
+      const first = await until(async () => (await vOf({ ruleId: 'T3' })).find((x) => x.subjectId === extended));
+      expect(Date.parse(first.at)).toBe(liveFrom);
+
+      // `split` uploads its recording in order but in two parts: the first part alone is too short a run, and the
+      // second completes it after the first was judged.
+      const half = last(from, from + durMs / 2);
+      await ingest(r, track(split, from, half, { speedKmh: 0, backfill: true }));
+      await sleep(2000);
+      await ingest(r, [...track(split, half + 30_000, to, { speedKmh: 0, backfill: true }), e.position(split, { at: iso(now), speedKmh: 60 })]);
+      const completed = await until(async () => (await vOf({ ruleId: 'T3' })).find((x) => x.subjectId === split));
+      expect(Date.parse(completed.at)).toBe(from);
+
+      // Each truck is live again (`hot`'s reefer is still out of range) before its recording arrives.
+      await ingest(r, [e.position(jammed, { at: iso(now), speedKmh: 60 }), e.position(hot, { at: iso(now), speedKmh: 60, tempC: 9 })]);
+      await sleep(300);
+      const earlier = liveFrom - 20 * 60_000;
+      const backfill = [
+        ...track(jammed, from, to, { speedKmh: 0, backfill: true }),
+        ...track(hot, from, to, { speedKmh: 60, tempC: 9, backfill: true }),
+        // `extended` had stood still since before its live run started: the same run, back-filled at its start.
+        ...track(extended, earlier, liveFrom - 30_000, { speedKmh: 0, backfill: true }),
+      ];
+      await ingest(r, backfill);
+      const t3 = await until(async () => (await vOf({ ruleId: 'T3' })).find((x) => x.subjectId === jammed));
+      const t5 = await until(async () => (await vOf({ ruleId: 'T5' })).find((x) => x.subjectId === hot));
+      const merged = await until(async () => (await vOf({ ruleId: 'T3' })).find((x) => x.subjectId === extended && Date.parse(x.at) === earlier));
+      expect(Date.parse(t3.at)).toBe(from);
+      expect(Date.parse(t5.at)).toBe(from);
+
+      // A retried upload changes nothing; every run is one violation whose minutes are the whole run.
+      await ingest(r, backfill);
+      await sleep(1500);
+      const rows = await db<{ id: string; rule_id: string; subject_id: string; status: string; measure: number }>(
+        r,
+        `SELECT id, rule_id, subject_id, status, measure FROM violations WHERE subject_id = ANY($1) ORDER BY at`,
+        [[jammed, hot, extended, split]],
+      );
+      const of = (v: string) => rows.filter((x) => x.subject_id === v);
+      expect(of(jammed)).toEqual([expect.objectContaining({ id: t3.id, rule_id: 'T3', status: 'open' })]);
+      expect(of(jammed)[0]!.measure).toBeCloseTo((last(from, to) - from) / 60_000, 2);
+      expect(of(hot)).toEqual([expect.objectContaining({ id: t5.id, rule_id: 'T5', status: 'open' })]);
+      expect(of(hot)[0]!.measure).toBeCloseTo((now - from) / 60_000, 2);
+      expect(of(split)).toEqual([expect.objectContaining({ id: completed.id, rule_id: 'T3', status: 'open' })]);
+      expect(of(split)[0]!.measure).toBeCloseTo((last(from, to) - from) / 60_000, 2);
+      expect(of(extended)).toEqual([
+        expect.objectContaining({ id: merged.id, status: 'open' }),
+        expect.objectContaining({ id: first.id, status: 'void' }),
+      ]);
+      expect(of(extended)[0]!.measure).toBeCloseTo((last(liveFrom, now) - earlier) / 60_000, 2);
+    }, 300_000);
+
     it('T6 warns the next site when the estimate is more than 30 min late, not when it is on time', async () => {
       const vs = r.env.net.vehicles.filter((x) => x.coldProfile === 'none' && x.id !== r.w.vehicleId).slice(5, 7);
       const [lateV, okV] = [vs[0]!.id, vs[1]!.id];

@@ -8,7 +8,7 @@ import { JobsService } from '../jobs/jobs.service';
 import { parseJob } from '../jobs/jobs';
 import type { Finding } from './finding';
 import { FindingsService } from './findings.service';
-import { RuleEngine } from './rule-engine.service';
+import { RuleEngine, RUN_GAP_MS } from './rule-engine.service';
 import { RulesReference } from './rules-reference.service';
 import { ViolationsService } from '../violations/violations.service';
 
@@ -20,8 +20,6 @@ interface Reading {
   temp_c: number | null;
 }
 
-/** A gap in the track longer than this ends a run (no data is not evidence either way). */
-const MAX_GAP_MS = 120_000;
 const LOOKBACK_STEP_MS = 3600_000;
 const LOOKBACK_MAX_MS = 24 * 3600_000;
 
@@ -213,7 +211,7 @@ export class DeadlineProcessor {
     let cur: { a: Reading; b: Reading } | null = null;
     for (const r of track) {
       const ok = cond(r);
-      if (ok && cur && r.at.getTime() - cur.b.at.getTime() <= MAX_GAP_MS) cur.b = r;
+      if (ok && cur && r.at.getTime() - cur.b.at.getTime() <= RUN_GAP_MS) cur.b = r;
       else if (ok) {
         if (cur) runs.push(cur);
         cur = { a: r, b: r };
@@ -252,7 +250,17 @@ export class DeadlineProcessor {
       });
     }
     if (found.length) await this.findings.record(found);
-    if (open && Date.now() - open.b.at.getTime() < MAX_GAP_MS) {
+    for (const run of runs) {
+      if (run.b.at.getTime() - run.a.at.getTime() < durMs) continue;
+      // The same run judged before from part of its track (its beginning was back-filled later) was stored under
+      // a later start: one run, one violation, so its minutes are counted once.
+      await this.violations.voidWhere(
+        `v.rule_id = $1 AND v.subject_id = $2 AND v.subject_kind = 'vehicle' AND v.at > $3 AND v.at <= $4`,
+        [rule, vehicleId, run.a.at, run.b.at],
+        `part of the run from ${run.a.at.toISOString()} (its earlier track arrived later)`,
+      );
+    }
+    if (open && Date.now() - open.b.at.getTime() < RUN_GAP_MS) {
       // Still in the run: look again once it could have grown by another duration.
       const again = Math.max(durMs, 5000);
       await this.jobs.add('rules', 'deadline', { ...job.data, context: { vehicleId, from: open.a.at.toISOString() } }, `${rule}-${vehicleId}-s${open.a.at.getTime()}-f${Date.now()}`, { delay: again });

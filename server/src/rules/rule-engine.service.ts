@@ -23,6 +23,10 @@ import { ThresholdsService } from './thresholds.service';
 const GRACE_MS = 1000;
 const SEEN_FLUSH_MS = 500;
 const MEMO_MAX = 200_000;
+/** A gap in a vehicle's track longer than this ends a run (T3, T5): no data is not evidence either way. */
+export const RUN_GAP_MS = 120_000;
+/** A position older than this when it arrives was held back (buffered, back-filled), not reported live. */
+const LIVE_LAG_MS = 30_000;
 
 export interface DeadlineJob {
   ruleId: string;
@@ -41,6 +45,24 @@ interface Batch {
 interface RunState {
   start: number | null;
   last: number;
+}
+
+/** A batch's held-back readings of one vehicle that meet a rule's condition. */
+interface HeldStretch {
+  rule: 'T3' | 'T5';
+  vehicleId: string;
+  from: number;
+  to: number;
+  durMs: number;
+}
+
+/** Positions with their times, in event-time order (a batch may carry a back-filled stretch after newer readings). */
+function inEventOrder(ps: VehiclePosition[]): { p: VehiclePosition; at: number }[] {
+  const out = ps.map((p) => ({ p, at: Date.parse(p.at) }));
+  for (let i = 1; i < out.length; i++) {
+    if (out[i]!.at < out[i - 1]!.at) return out.sort((a, b) => a.at - b.at);
+  }
+  return out;
 }
 
 interface VehState {
@@ -612,8 +634,8 @@ export class RuleEngine {
 
   private onPositions(ps: VehiclePosition[]) {
     const now = Date.now();
-    for (const p of ps) {
-      const at = Date.parse(p.at);
+    const held = new Map<string, HeldStretch>();
+    for (const { p, at } of inEventOrder(ps)) {
       this.seen(this.seenVehicle, p.vehicleId, at);
       if (this.silentVehicles.has(p.vehicleId) && at > now - 60_000) {
         this.silentVehicles.delete(p.vehicleId);
@@ -621,35 +643,46 @@ export class RuleEngine {
       }
       const st = this.vehState(p.vehicleId);
       if (!st) continue;
-      if (st.t5Out && p.tempC !== undefined) this.runStep('T5', p.vehicleId, st.t5, at, st.t5Out(p.tempC), st.t5Ms, now);
+      if (st.t5Out && p.tempC !== undefined) this.runStep('T5', p.vehicleId, st.t5, at, st.t5Out(p.tempC), st.t5Ms, now, held);
       // The geofence is only looked up for slow readings: a moving truck is not stopped anywhere.
       const slow = p.speedKmh < st.t3Speed;
-      this.runStep('T3', p.vehicleId, st.t3, at, slow && !this.ref.insideAnySite(p.lat, p.lon), st.t3Ms, now);
+      this.runStep('T3', p.vehicleId, st.t3, at, slow && !this.ref.insideAnySite(p.lat, p.lon), st.t3Ms, now, held);
       if (at - st.lastEta >= st.t6EveryMs && (p.tripId || this.inTransit.has(p.vehicleId))) {
         st.lastEta = at;
         this.eta(p, at, now);
       }
     }
+    // A held-back stretch is judged as soon as it is stored: the check re-reads the whole track around it (the live
+    // readings after it included), in event-time order, and a run it completes is keyed by the run's true start.
+    for (const l of held.values()) this.scheduleRunCheck(l.rule, l.vehicleId, l.from - l.durMs, now - GRACE_MS, now, `l${l.from}-${l.to}`);
   }
 
   /**
    * Tracks the start of a run of readings meeting a condition; a run start schedules a check at start + duration
-   * that looks at the stored track itself (so restarts and several hub instances give the same verdict). A
-   * reading older than the vehicle's latest (a back-fill) schedules a check of its own stretch of track.
+   * that looks at the stored track itself (so restarts and several hub instances give the same verdict), and a run
+   * still going then is looked at again. Readings that were held back (a back-fill, a terminal's buffer) may come
+   * after a check already read the track without them: older than the vehicle's latest, or older than
+   * `LIVE_LAG_MS` on arrival, a batch's readings meeting the condition make one stretch, checked at once.
    */
-  private runStep(rule: 'T3' | 'T5', vehicleId: string, st: RunState, at: number, cond: boolean, durMs: number, now: number) {
-    if (at < st.last) {
-      if (cond) this.scheduleRunCheck(rule, vehicleId, Math.floor(at / durMs) * durMs - durMs, Math.floor(at / durMs) * durMs + 2 * durMs, now, `b${Math.floor(at / durMs)}`);
-      return;
+  private runStep(rule: 'T3' | 'T5', vehicleId: string, st: RunState, at: number, cond: boolean, durMs: number, now: number, stretches: Map<string, HeldStretch>) {
+    const held = at < st.last || at < now - LIVE_LAG_MS;
+    if (at >= st.last) {
+      // A gap in the track ends a run, as the check sees it: what follows starts a run of its own.
+      if (!cond || at - st.last > RUN_GAP_MS) st.start = null;
+      st.last = at;
+      if (cond && st.start === null) {
+        st.start = at;
+        if (!held) this.scheduleRunCheck(rule, vehicleId, at - durMs, at + durMs, now, `s${at}`);
+      }
     }
-    st.last = at;
-    if (!cond) {
-      st.start = null;
-      return;
+    if (!held || !cond) return;
+    const key = `${rule}|${vehicleId}`;
+    const l = stretches.get(key);
+    if (!l) stretches.set(key, { rule, vehicleId, from: at, to: at, durMs });
+    else {
+      l.from = Math.min(l.from, at);
+      l.to = Math.max(l.to, at);
     }
-    if (st.start !== null) return;
-    st.start = at;
-    this.scheduleRunCheck(rule, vehicleId, at - durMs, at + durMs, now, `s${at}`);
   }
 
   private scheduleRunCheck(rule: 'T3' | 'T5', vehicleId: string, from: number, due: number, now: number, tag: string) {
