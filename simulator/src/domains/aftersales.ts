@@ -2,7 +2,7 @@ import { RULES } from '@kanjian/shared';
 import { STORY, storyPick, type Storyline } from '../engine/storyline';
 import { eventId } from '../core/ids';
 import { Rand } from '../core/random';
-import { addDays, dayOf, dayStart, HOUR, isoUtc8, MINUTE, SECOND, yymmdd } from '../core/time';
+import { addDays, DAY_MS, dayOf, dayStart, HOUR, isoUtc8, MINUTE, SECOND, yymmdd } from '../core/time';
 import { RATES } from '../model/calibration';
 import { codeOf, seq } from '../model/codes';
 import type { NetworkIndex, StationInfo } from '../model/network-index';
@@ -245,8 +245,46 @@ export class AftersalesDomain implements Domain {
           this.emitOpened(c, sink, start);
           if (c.responded < start) this.emitResponded(c, sink, start);
         }
+        // The open cases of a day that already had five complaints may be enough for the hub to see a spike.
+        const spike = this.spikeOf(st, d);
+        if (spike && spike.at < start) this.spikeTruth(st, d, spike, sink, true);
       }
     }
+  }
+
+  /**
+   * A day's complaint spike as the hub's X3 sees it: the planned burst, or (without one) the day's ordinary
+   * complaints reaching the rule's minimum count. The hub also weighs the station's days before (its baseline),
+   * which depends on what it holds; so an ordinary day's five, and anything before a run's start (the prelude sends
+   * only the cases still open), may be raised but need not be.
+   */
+  private spikeOf(st: StationInfo, day: string): { at: number; count: number; planned: boolean } | null {
+    const planned = this.plan(st, day).spike;
+    if (planned) return { ...planned, planned: true };
+    const d0 = dayStart(day);
+    const times: number[] = [];
+    // Complaints open up to 30 h after their cause: the plans of the days before hold some of this day's.
+    for (let d = addDays(day, -5); d <= day; d = addDays(d, 1)) {
+      for (const c of this.plan(st, d).byOpened) if (c.opened >= d0 && c.opened < d0 + DAY_MS) times.push(c.opened);
+    }
+    const n = RULES.X3.defaults.minCount;
+    if (times.length < n) return null;
+    times.sort((a, b) => a - b);
+    return { at: times[n - 1], count: times.length, planned: false };
+  }
+
+  private spikeTruth(st: StationInfo, day: string, spike: { at: number; count: number; planned: boolean }, sink: Sink, beforeStart = false): void {
+    const mayOnly = beforeStart || !spike.planned;
+    sink.truth({
+      id: `X3:${st.site.id}:${day}`,
+      rule: 'X3',
+      severity: RULES.X3.severity,
+      at: isoUtc8(spike.at),
+      dueAt: isoUtc8(spike.at),
+      subject: { kind: 'site', id: st.site.id },
+      siteId: st.site.id,
+      detail: { complaints: spike.count, cause: spike.planned ? 'spike' : 'ordinary', ...(mayOnly ? { mayOnly: true } : {}) },
+    });
   }
 
   private emitOpened(c: Complaint, sink: Sink, deliverAt = c.opened + 1000): void {
@@ -276,9 +314,8 @@ export class AftersalesDomain implements Domain {
       for (let d = addDays(dayOf(from), -5); d <= dayOf(to - 1); d = addDays(d, 1)) {
         const p = this.plan(st, d);
         for (const c of slice(p.byOpened, (c) => c.opened, from, to)) this.emitOpened(c, sink);
-        if (p.spike && p.spike.at >= from && p.spike.at < to) {
-          sink.truth({ id: `X3:${st.site.id}:${d}`, rule: 'X3', severity: RULES.X3.severity, at: isoUtc8(p.spike.at), dueAt: isoUtc8(p.spike.at), subject: { kind: 'site', id: st.site.id }, siteId: st.site.id, detail: { complaints: p.spike.count } });
-        }
+        const spike = d >= dayOf(from) ? this.spikeOf(st, d) : null;
+        if (spike && spike.at >= from && spike.at < to) this.spikeTruth(st, d, spike, sink);
         for (const c of slice(p.byResponded, (c) => c.responded, from, to)) this.emitResponded(c, sink);
         for (const c of slice(p.byResolved, (c) => c.resolved!, from, to)) {
           sink.emit({ event: { id: eventId(seed, 'complaint', c.id, 'resolved'), type: 'complaint.resolved', at: isoUtc8(c.resolved!), complaintId: c.id, siteId: c.stationId, by: c.resolver, outcome: c.outcome }, atMs: c.resolved!, deliverAt: live(c.resolved!), domain: 'aftersales' });

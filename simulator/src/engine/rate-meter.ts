@@ -120,6 +120,8 @@ export class RateMeter {
     if (t.rule === 'T4') this.inc(`T4:${String(d.kind)}`);
     if (t.rule === 'P3') this.inc(`P3:${t.severity}`);
     if (t.rule === 'D4') this.inc(`D4:${String(d.reason)}`);
+    // The calibrated rate is of bad days (planned bursts); an ordinary day reaching five complaints is not one.
+    if (t.rule === 'X3' && d.cause === 'spike') this.inc('X3:spike');
     if (t.rule === 'S1' || t.rule === 'S2') this.inc('sortingViolations');
   }
 
@@ -179,7 +181,7 @@ export class RateMeter {
       csatDelivery: [n('happy:delivery'), n('rated:delivery')],
       csatAftersales: [n('happy:aftersales'), n('rated:aftersales')],
       deliveryRated: [n('rated:delivery'), signed],
-      complaintSpike: [t('X3'), this.index.stations.length * days],
+      complaintSpike: [n('X3:spike'), this.index.stations.length * days],
     };
     const out: MeasuredRate[] = [];
     for (const [key, [num, den]] of Object.entries(m) as [RateKey, [number, number]][]) {
