@@ -16,7 +16,8 @@ export function pgArray(values: readonly PgArrayElement[]): string {
     if (v === null || v === undefined) out += 'NULL';
     else if (typeof v === 'number') out += Number.isFinite(v) ? String(v) : numberWord(v);
     else if (typeof v === 'boolean') out += v ? 't' : 'f';
-    else if (BARE.test(v) && v.toUpperCase() !== 'NULL') out += v;
+    // (Only a 4-letter token can be NULL: no upper-casing of every id on the hot path.)
+    else if (BARE.test(v) && (v.length !== 4 || v.toUpperCase() !== 'NULL')) out += v;
     else out += `"${v.replace(/[\\"]/g, '\\$&')}"`;
   }
   return out + '}';

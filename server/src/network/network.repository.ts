@@ -90,10 +90,8 @@ export class NetworkRepository {
       const select = t.cols
         .map(([c, type, k]) => (type === 'timestamptz' ? `to_json(${c}) #>> '{}' AS "${k}"` : `${c} AS "${k}"`))
         .join(', ');
-      out[t.key] =
-        t.key === 'trips' && opts.tripsFrom
-          ? await ds.query(`SELECT ${select} FROM ${t.table} WHERE scheduled_departure >= $1 ORDER BY id`, [opts.tripsFrom])
-          : await ds.query(`SELECT ${select} FROM ${t.table} ORDER BY id`);
+      const since = t.key === 'trips' && opts.tripsFrom ? [opts.tripsFrom] : [];
+      out[t.key] = await ds.query(`SELECT ${select} FROM ${t.table} ${since.length ? 'WHERE scheduled_departure >= $1' : ''} ORDER BY id`, since);
     }
     return out as unknown as Network;
   }

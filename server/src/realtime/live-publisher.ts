@@ -278,7 +278,7 @@ export class LivePublisher implements OnModuleInit, OnApplicationShutdown {
   private async loadPositions(): Promise<Map<string, PositionTuple>> {
     const cutoff = Date.now() - POSITION_TTL_MS;
     const parts = await this.redis.zrangebyscore(this.keys.key('pos-index'), cutoff, '+inf');
-    const frames = parts.length ? await Promise.all(parts.map((k) => this.redis.getBuffer(k))) : [];
+    const frames = await Promise.all(parts.map((k) => this.redis.getBuffer(k)));
     const latest = new Map<string, PositionTuple>();
     frames.forEach((frame, i) => {
       if (!frame) return;
