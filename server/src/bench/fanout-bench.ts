@@ -32,7 +32,7 @@ function roomsFor(n: number, net: Awaited<ReturnType<typeof benchDb>>['net']): s
   return out;
 }
 
-/** What the hub did with the offered positions: stored, or refused (503 while it sheds load; a device would retry). */
+/** What the hub did with the offered positions: stored, or refused (a 503 when its ingest buffer is full; a device would retry). */
 interface Offered {
   stored: number;
   refused: number;
