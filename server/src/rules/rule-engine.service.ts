@@ -56,13 +56,20 @@ interface HeldStretch {
   durMs: number;
 }
 
-/** Positions with their times, in event-time order (a batch may carry a back-filled stretch after newer readings). */
-function inEventOrder(ps: VehiclePosition[]): { p: VehiclePosition; at: number }[] {
-  const out = ps.map((p) => ({ p, at: Date.parse(p.at) }));
-  for (let i = 1; i < out.length; i++) {
-    if (out[i]!.at < out[i - 1]!.at) return out.sort((a, b) => a.at - b.at);
+/**
+ * A batch's times, parsed once, and the order to step it in: a batch may carry a back-filled stretch after newer
+ * readings. A batch already in order, the usual case, gets no index (nothing allocated per position).
+ */
+function eventOrder(ps: VehiclePosition[]): { ats: Float64Array; order: Uint32Array | null } {
+  const ats = new Float64Array(ps.length);
+  let sorted = true;
+  for (let i = 0; i < ps.length; i++) {
+    ats[i] = Date.parse(ps[i]!.at);
+    if (i > 0 && ats[i]! < ats[i - 1]!) sorted = false;
   }
-  return out;
+  if (sorted) return { ats, order: null };
+  const order = Uint32Array.from(ps.keys()).sort((a, b) => ats[a]! - ats[b]! || a - b);
+  return { ats, order };
 }
 
 interface VehState {
@@ -635,7 +642,11 @@ export class RuleEngine {
   private onPositions(ps: VehiclePosition[]) {
     const now = Date.now();
     const held = new Map<string, HeldStretch>();
-    for (const { p, at } of inEventOrder(ps)) {
+    const { ats, order } = eventOrder(ps);
+    for (let k = 0; k < ps.length; k++) {
+      const i = order ? order[k]! : k;
+      const p = ps[i]!;
+      const at = ats[i]!;
       this.seen(this.seenVehicle, p.vehicleId, at);
       if (this.silentVehicles.has(p.vehicleId) && at > now - 60_000) {
         this.silentVehicles.delete(p.vehicleId);
