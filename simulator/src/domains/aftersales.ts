@@ -95,6 +95,8 @@ export class AftersalesDomain implements Domain {
   readonly name = 'aftersales' as const;
   readonly maxUploadDelayMs = 5 * SECOND;
   private readonly plans = new Map<string, AftersalesDayPlan>();
+  /** Each station-day's spike, once worked out: generate() asks for it every window. */
+  private readonly spikes = new Map<string, { day: string; spike: { at: number; count: number; planned: boolean } | null }>();
   private readonly lateTrips = new Map<string, { late: Map<string, { tripId: string; arrive: number }[]>; arrivals: Map<string, number> }>();
 
   constructor(
