@@ -206,3 +206,39 @@ describe('derived pattern rules', () => {
     expect(x.filter((e) => e.rule === 'X1').map((e) => [e.siteId, e.at])).toEqual([['S1', d(2)]]);
   });
 });
+
+describe('ground truth: complaint spikes (X3)', () => {
+  // Started mid-day: the prelude uploads the cases still open, then the rest of the day runs live.
+  const from = start + 15 * HOUR;
+  const sim = new Simulation(net, { seed: 11, scale: 1, positions: false, heartbeats: false, scans: false, domains: ['aftersales'] });
+  const sink = new CollectingSink();
+  sim.prelude(from, sink);
+  for (let t = from; t < start + 24 * HOUR; t += HOUR) sim.generate(t, t + HOUR, sink);
+  const x3 = sink.truths.filter((t) => t.rule === 'X3');
+  const minCount = RULES.X3.defaults.minCount;
+
+  it('logs a planned burst after the start as required, everything else about a spike as may-only', () => {
+    expect(x3.some((t) => t.detail?.cause === 'spike' && Date.parse(t.at) >= from)).toBe(true);
+    for (const t of x3) {
+      const required = t.detail?.cause === 'spike' && Date.parse(t.at) >= from;
+      expect({ id: t.id, mayOnly: t.detail?.mayOnly === true }).toEqual({ id: t.id, mayOnly: !required });
+    }
+    // Spikes of the days before the start are in the log too, may-only. (An ordinary day reaching the minimum
+    // needs a busier station than this small network has.)
+    expect(x3.some((t) => Date.parse(t.at) < from)).toBe(true);
+  });
+
+  it('puts a spike where the events show the minimum count of complaints reached', () => {
+    const opened = new Map<string, number[]>();
+    for (const e of sink.events.map((x) => x.event)) {
+      if (e.type !== 'complaint.opened') continue;
+      opened.set(e.siteId, [...(opened.get(e.siteId) ?? []), Date.parse(e.at)]);
+    }
+    for (const t of x3.filter((t) => Date.parse(t.at) >= from)) {
+      // Up to the spike the station has had at least the minimum that day (the prelude sends only open cases, so
+      // before the start the events cannot show them all).
+      const upTo = (opened.get(t.siteId!) ?? []).filter((at) => at >= dayStart(DAY) && at <= Date.parse(t.at));
+      expect({ id: t.id, enough: upTo.length >= minCount }).toEqual({ id: t.id, enough: true });
+    }
+  });
+});
