@@ -483,6 +483,11 @@ export class LinehaulDomain implements Domain {
       const at = p.incident && p.incident.stopFrom < p.arrive && late <= 30 * MINUTE ? p.incident.stopFrom : p.depart;
       const due = p.incident && at === p.incident.stopFrom ? at + M.max(0, 30 * MINUTE - late) : p.depart;
       sink.truth({ ...this.truth('T6', p, at, due, { derived: true, detail: { arrivalLateMin: M.round(arrLate / MINUTE) } }), id: `T6:${trip.id}` });
+    } else if (inTransit && (p.jam || p.incident)) {
+      // A stop weighs on the hub's observed pace until the truck has made the time up, so its estimate may cross
+      // the threshold for a truck that arrives less late. The simulator cannot know the estimate: allowed, not required.
+      const from = p.incident ? p.incident.stopFrom : p.jam!.from;
+      sink.truth({ ...this.truth('T6', p, from, from, { derived: true, detail: { arrivalLateMin: M.round(arrLate / MINUTE), mayOnly: true } }), id: `T6:${trip.id}` });
     }
   }
 

@@ -156,11 +156,27 @@ describe('ground truth: trucks and cameras', () => {
       }
       if (maxLagMin > 32) found.add('T6');
       else expect({ trip: p.trip.id, lagBelow28: maxLagMin < 28 }).toEqual({ trip: p.trip.id, lagBelow28: true });
-      const logged = new Set(sink.truths.filter((t) => ['T2', 'T3', 'T5', 'T6'].includes(t.rule)).map((t) => t.rule));
+      // (A may-only T6 is the hub's estimate possibly crossing the threshold after a stop; the track cannot show it.)
+      const logged = new Set(sink.truths.filter((t) => ['T2', 'T3', 'T5', 'T6'].includes(t.rule) && !t.detail?.mayOnly).map((t) => t.rule));
       expect({ trip: p.trip.id, rules: [...logged].sort() }).toEqual({ trip: p.trip.id, rules: [...found].sort() });
       // Normal trips keep their cargo safely inside the range and their speed above a crawl.
       if (!anomalous.includes(p)) expect(found.size).toBe(0);
     }
+  });
+
+  it('logs T6 as required when a truck arrives beyond the threshold, as may-only when a stop makes the estimate uncertain', () => {
+    const lateMs = RULES.T6.defaults.lateMinutes * MINUTE;
+    const t6 = new Map<string, TruthEntry>();
+    sim.linehaul.generate(dayStart(DAY), dayStart(DAY) + 24 * HOUR, { emit: () => undefined, truth: (t) => t.rule === 'T6' && t6.set(t.tripId!, t) });
+    let mayOnly = 0;
+    for (const p of trips.filter((p) => p.depart >= dayStart(DAY) && p.depart < dayStart(DAY) + 24 * HOUR)) {
+      const t = t6.get(p.trip.id);
+      const kind = p.arrive - p.schedArr > lateMs ? 'required' : p.jam || p.incident ? 'may-only' : 'none';
+      const logged = !t ? 'none' : t.detail?.mayOnly ? 'may-only' : 'required';
+      expect({ trip: p.trip.id, logged }).toEqual({ trip: p.trip.id, logged: kind });
+      if (kind === 'may-only') mayOnly++;
+    }
+    expect(mayOnly).toBeGreaterThan(0);
   });
 
   it('logs S4 exactly for the cameras whose heartbeats stop for more than 60 s', () => {
