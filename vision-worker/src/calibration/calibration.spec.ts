@@ -1,4 +1,4 @@
-import { CalibrationError, CameraModel, fitBallistic, homographyFrom4, applyH, type Vec3, type Pt } from './calibration';
+import { CalibrationError, CameraModel, fitBallistic, fitLandedFall, homographyFrom4, applyH, type Vec3, type Pt } from './calibration';
 
 /** A camera 400 cm up, 250 cm back, looking down at the floor centre: the scene the judgements assume. */
 function syntheticCamera(f = 520, W = 640, H = 480, camPos: Vec3 = [120, -250, 400], target: Vec3 = [0, 60, 0]) {
@@ -151,5 +151,38 @@ describe('fitBallistic', () => {
     // a straight image path cannot be explained by a fall in front of the camera: either no solution
     // (behind the camera) or a poor one
     expect(fit === null || fit.rmsPx > 2).toBe(true);
+  });
+});
+
+describe('fitLandedFall', () => {
+  const cam = syntheticCamera();
+  const model = new CameraModel({ imagePoints: FLOOR.map((p) => cam.project([p[0], p[1], 0])), floorPointsCm: FLOOR, surfaceHeightCm: 0, width: cam.W, height: cam.H });
+  // released at 120 cm, lands (centre 12 cm) when 120 + 150t − 490.5t² = 12
+  const throwAt = (t: number): Vec3 => [-20 + 180 * t, 60 + 90 * t, 120 + 150 * t - 0.5 * 981 * t * t];
+  const tLand = (150 + Math.sqrt(150 * 150 + 4 * 490.5 * 108)) / (2 * 490.5);
+
+  it('recovers the release height from the image track and where the parcel landed', () => {
+    const obs = Array.from({ length: 12 }, (_, i) => {
+      const t = (i / 12) * tLand;
+      const [u, v] = cam.project(throwAt(t));
+      return { t, u, v };
+    });
+    const fit = fitLandedFall(model, obs, throwAt(tLand), tLand)!;
+    expect(fit.rmsPx).toBeLessThan(1e-6);
+    expect(fit.at(0)[2]).toBeCloseTo(120, 3);
+  });
+
+  it('keeps the height within 10 cm when one box is far off and the rest have a pixel of noise', () => {
+    let seed = 5;
+    const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
+    const obs = Array.from({ length: 12 }, (_, i) => {
+      const t = (i / 12) * tLand;
+      const [u, v] = cam.project(throwAt(t));
+      return { t, u: u + noise() + (i === 5 ? 25 : 0), v: v + noise() };
+    });
+    const fit = fitLandedFall(model, obs, throwAt(tLand), tLand)!;
+    expect(Math.abs(fit.at(0)[2] - 120)).toBeLessThan(10);
+    // the bad box keeps its residual instead of bending the curve
+    expect(fit.residualsPx[5]).toBeGreaterThan(15);
   });
 });

@@ -294,3 +294,74 @@ export function fitBallistic(cam: CameraModel, obs: readonly TimedPoint[], g = G
   }
   return { p0, v0, t0, rmsPx: Math.sqrt(se / obs.length), at };
 }
+
+export interface LandedFit {
+  /** Velocity (cm/s) at the landing. */
+  vLand: Vec3;
+  tLand: number;
+  landing: Vec3;
+  /** Reprojection error per observation (px). */
+  residualsPx: number[];
+  rmsPx: number;
+  at(t: number): Vec3;
+}
+
+/**
+ * Fits a free fall that ends at a known landing point: X(t) = L + v·(t−tL) − ½g(t−tL)²·ẑ, with only the
+ * velocity v unknown. Where the parcel came to rest pins the fall's depth, which gravity alone pins poorly on a
+ * short track with a few pixels of box noise: three unknowns instead of six. Each observation's two equations
+ * are scaled by the point's depth so they weigh as pixels, and reweighted (Huber, `huberPx`) so that a box or
+ * two far off the curve (a hand in front of the parcel, a blurred frame) do not bend it.
+ */
+export function fitLandedFall(cam: CameraModel, obs: readonly TimedPoint[], landing: Vec3, tLand: number, huberPx = 3, g = GRAVITY_CM_S2): LandedFit | null {
+  if (obs.length < 3) return null;
+  const P = cam.P;
+  const at = (v: Vec3, t: number): Vec3 => {
+    const dt = t - tLand;
+    return [landing[0] + v[0] * dt, landing[1] + v[1] * dt, landing[2] + v[2] * dt - 0.5 * g * dt * dt];
+  };
+  let v: Vec3 = [0, 0, 0];
+  let weights = obs.map(() => 1);
+  let depths = obs.map(() => cam.depth(landing));
+  let residualsPx: number[] = [];
+  for (let iter = 0; iter < 6; iter++) {
+    const AtA = new Array<number>(9).fill(0);
+    const Atb = new Array<number>(3).fill(0);
+    obs.forEach((o, k) => {
+      const dt = o.t - tLand;
+      const fall = 0.5 * g * dt * dt;
+      const w = weights[k] / (depths[k] * depths[k]);
+      for (const [m, r] of [
+        [o.u, 0],
+        [o.v, 4],
+      ] as const) {
+        // (m·p3 − p_r)·[L + v·dt − fall·ẑ, 1] = 0, linear in v
+        const c0 = m * P[8] - P[r];
+        const c1 = m * P[9] - P[r + 1];
+        const c2 = m * P[10] - P[r + 2];
+        const c3 = m * P[11] - P[r + 3];
+        const a = [c0 * dt, c1 * dt, c2 * dt];
+        const b = -(c0 * landing[0] + c1 * landing[1] + c2 * (landing[2] - fall) + c3);
+        for (let i = 0; i < 3; i++) {
+          Atb[i] += w * a[i] * b;
+          for (let j = 0; j < 3; j++) AtA[i * 3 + j] += w * a[i] * a[j];
+        }
+      }
+    });
+    const x = solveLinear(AtA, Atb, 3);
+    if (!x || x.some((n) => !Number.isFinite(n))) return null;
+    v = [x[0], x[1], x[2]];
+    residualsPx = [];
+    for (const o of obs) {
+      const X = at(v, o.t);
+      if (cam.depth(X) <= 0) return null;
+      const [u, vv] = cam.project(X);
+      residualsPx.push(Math.hypot(u - o.u, vv - o.v));
+    }
+    depths = obs.map((o) => cam.depth(at(v, o.t)));
+    weights = residualsPx.map((r) => (r <= huberPx ? 1 : huberPx / r));
+  }
+  const rmsPx = Math.sqrt(residualsPx.reduce((s, r) => s + r * r, 0) / residualsPx.length);
+  const vLand = v;
+  return { vLand, tLand, landing, residualsPx, rmsPx, at: (t: number) => at(vLand, t) };
+}

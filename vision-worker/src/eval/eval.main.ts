@@ -5,6 +5,7 @@
  *
  *   npm run -w @kanjian/vision-worker eval -- [dataset-dir] [--model path] [--out path]
  *   npm run -w @kanjian/vision-worker eval -- <dataset-dir> --gt-boxes   (diagnostic: renderer boxes, no detector)
+ *   npm run -w @kanjian/vision-worker eval -- <dataset-dir> --dets-cache <dir>   (diagnostic: the detector, cached per frame)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { FfmpegSource } from '../frames/ffmpeg-source';
 import { DEFAULT_JUDGE, type Judgement } from '../judge/judgement';
 import { CameraPipeline } from '../pipeline/camera-pipeline';
 import type { FrameDetector } from '../detect/onnx-detector';
+import { CachedDetector } from './cached-detector';
 import { GroundTruthDetector } from './gt-detector';
 import { loadDataset, type Clip } from './dataset';
 import { matchClip, score, type ClipMatch, type Span } from './scoring';
@@ -31,6 +33,8 @@ interface Args {
   fpsClips: number;
   /** Diagnostic: feed the renderer's boxes instead of running the detector (no speed measurement, no results file). */
   gtBoxes: boolean;
+  /** Diagnostic: a directory where the detector's output is kept per clip and replayed (judgement-only changes). */
+  detsCache?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -41,15 +45,17 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--out') a.out = resolve(argv[++i]);
     else if (v === '--fps-clips') a.fpsClips = Number(argv[++i]);
     else if (v === '--gt-boxes') a.gtBoxes = true;
-    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips, --gt-boxes)`);
+    else if (v === '--dets-cache') a.detsCache = resolve(argv[++i]);
+    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips, --gt-boxes, --dets-cache)`);
     else a.dataset = resolve(v);
   }
   return a;
 }
 
-async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, gtBoxes = false, maxSide = 640) {
+async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, gtBoxes = false, maxSide = 640, detsCache?: string) {
   const src = await FfmpegSource.open({ uri: clip.video, maxSide });
-  const detector: FrameDetector = gtBoxes ? new GroundTruthDetector(join(clip.dir, 'gt-boxes.json'), src.scale) : onnx;
+  const cached = detsCache && !gtBoxes ? new CachedDetector(onnx, join(detsCache, `${clip.name}.json`)) : undefined;
+  const detector: FrameDetector = gtBoxes ? new GroundTruthDetector(join(clip.dir, 'gt-boxes.json'), src.scale) : (cached ?? onnx);
   const camera = CameraModel.scaled({ ...clip.camera, width: src.width / src.scale, height: src.height / src.scale }, src.scale);
   const pipeline = new CameraPipeline({
     cameraId: clip.name,
@@ -69,6 +75,7 @@ async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, gtBoxes =
     judgements.push(...(await pipeline.process(f)));
   }
   judgements.push(...pipeline.finish());
+  cached?.save();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { judgements, frames: pipeline.stats.frames, detected: pipeline.stats.detected, seconds, width: src.width, height: src.height };
 }
@@ -109,7 +116,7 @@ async function main() {
   let seconds = 0;
   const cpu0 = cpuSeconds();
   for (const clip of clips) {
-    const r = await runClip(clip, detector, true, args.gtBoxes);
+    const r = await runClip(clip, detector, true, args.gtBoxes, 640, args.detsCache);
     const m = matchClip(clip.labels.events, r.judgements.map(toSpan));
     matches.push(m);
     frames += r.frames;
@@ -119,11 +126,13 @@ async function main() {
     console.log(`${clip.name} ${r.width}x${r.height} ${(r.frames / r.seconds).toFixed(1)} fps  ok: ${m.matched.length}  false: ${fmt(m.falsePositives)}  missed: ${fmt(m.misses)}`);
     details.push({ clip: clip.name, labels: clip.labels.events, judgements: r.judgements.map(({ parcelBox: _p, personBox: _q, ...j }) => j), falsePositives: m.falsePositives, misses: m.misses });
   }
-  if (args.gtBoxes) {
+  if (args.gtBoxes || args.detsCache) {
+    // diagnostics: accuracy only (a replayed detector says nothing about speed), no results file
     const t = score('throw', matches);
     const k = score('kick', matches);
-    console.log(JSON.stringify({ dataset, detections: 'ground truth (renderer boxes)', clips: clips.length, throw: t, kick: k }, null, 2));
-    writeFileSync(join(PKG, 'data/eval-details-gt.json'), JSON.stringify(details, null, 1));
+    const detections = args.gtBoxes ? 'ground truth (renderer boxes)' : `the detector, replayed from ${args.detsCache}`;
+    console.log(JSON.stringify({ dataset, detections, clips: clips.length, throw: t, kick: k }, null, 2));
+    writeFileSync(join(PKG, args.gtBoxes ? 'data/eval-details-gt.json' : 'data/eval-details-cached.json'), JSON.stringify(details, null, 1));
     await detector.close();
     return;
   }

@@ -1,4 +1,4 @@
-import { fitBallistic, GRAVITY_CM_S2, type BallisticFit, type FitPrior } from '../calibration/calibration';
+import { fitBallistic, fitLandedFall, GRAVITY_CM_S2, type BallisticFit, type FitPrior, type Vec3 } from '../calibration/calibration';
 import { centre, type Track, type TrackPoint } from '../track/tracker';
 import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
@@ -14,6 +14,24 @@ const MAX_DOWNWARD_RELEASE = 150;
 /** Fitted landing vs where the parcel rests (it slides a little after landing). */
 const LANDING_TOLERANCE_CM = 60;
 const LANDED_CENTRE_MAX_CM = 45;
+/** Centre height of a parcel that has just landed (parcels are ~10–35 cm tall). */
+const LANDED_CENTRE_CM = 12;
+/** Landed fits: rms within max(LANDED_TOL_PX, LANDED_TOL_FRAC × box diagonal, LANDED_TOL_JITTER × rest jitter). */
+const LANDED_TOL_PX = 3;
+const LANDED_TOL_FRAC = 0.04;
+const LANDED_MIN_POINTS = 4;
+/** The hands are in the upper part of a person's box: a release point below this share of it is at the feet. */
+const HAND_LEVEL_MAX = 0.6;
+/** Times the jitter of the track's boxes at rest (lower quartile of their steps) that a fitted fall may miss its boxes by. */
+const LANDED_TOL_JITTER = 2.5;
+/** Observations before the end of the motion where the landing is looked for (a slide lasts up to ~0.4 s). */
+const LANDING_SEARCH = 14;
+/** Seen motion over the last two intervals before the landing, as a share of the fitted fall's. */
+const LANDING_SPEED_SHARE = 0.5;
+/** A later landing is preferred while its fit is within this factor of the best one's (a share of the track's own noise). */
+const LANDING_SLACK = 1.3;
+/** The release: the earliest start whose fit is within this factor (+0.2 px) of the best later start's. */
+const RELEASE_SLACK = 1.5;
 
 interface Candidate {
   id: string;
@@ -21,10 +39,17 @@ interface Candidate {
   feet: [number, number];
 }
 
+/** What the verdict needs of a fitted fall: position over time, the velocity at the release, the fit error. */
+interface FallFit {
+  at(t: number): Vec3;
+  v0: Vec3;
+  rmsPx: number;
+}
+
 interface Flight {
   s: number;
   e: number;
-  fit: BallisticFit;
+  fit: FallFit;
   tol: number;
   /** False when the track ended in the air (thrown out of view, lost): the landing was not seen. */
   landed: boolean;
@@ -64,7 +89,9 @@ export class ThrowJudge {
     if (!settled && !ended) return null;
     this.consumed.set(parcel.id, obs[Math.max(0, n - 3)].frame);
     if (ended) this.consumed.delete(parcel.id);
-    const flight = this.findFlight(obs, still, settled || still[n - 1], persons);
+    const landed = settled || still[n - 1];
+    // a seen landing fixes the end of the fall; a track that ended in the air is anchored at the thrower
+    const flight = landed ? this.findLandedFlight(obs, still, persons) : this.findFlight(obs, still, landed, persons);
     if (!flight) return null;
     return this.verdict(parcel, obs, flight);
   }
@@ -84,6 +111,127 @@ export class ThrowJudge {
       if (ph) out.push({ id: p.id, box: ph.box, feet: this.ctx.camera.imageToPlane(bottomCentre(ph.box)) });
     }
     return out;
+  }
+
+  /** The moving run of a track: from the last still point before the first motion to the first still point after it. */
+  private movingRun(still: readonly boolean[]): [number, number] {
+    const a = Math.max(0, still.findIndex((s, i) => i > 0 && !s) - 1);
+    let b = still.length - 1;
+    while (b > a && still[b] && still[b - 1]) b--;
+    return [a, Math.min(still.length - 1, b + 1)];
+  }
+
+  /**
+   * A release is from the hands: the parcel is above the person's knees when it starts to fall (a parcel at
+   * their feet is kicked, nudged or picked up; one lowered to the floor and let go falls only a little).
+   */
+  private releasedByHand(obs: readonly TrackPoint[], s: number, who: Candidate): boolean {
+    // the highest of the last few points: the fitted start can lag the release by a frame or two
+    const top = Math.min(...obs.slice(Math.max(0, s - 2), s + 1).map((o) => centre(o.box)[1]));
+    return top < who.box[1] + HAND_LEVEL_MAX * (who.box[3] - who.box[1]);
+  }
+
+  /**
+   * A fall whose landing was seen: where the parcel hit the floor fixes the end of the trajectory (through the
+   * floor homography) and only the velocity is fitted, which holds the depth that gravity alone pins poorly
+   * on a short track of noisy boxes. The landing is searched in the last stretch of the motion (its time
+   * between an observation and the one before); the release is the earliest start from which the fall fits
+   * within what this track's boxes jitter where the parcel lies still. A parcel lowered by hand and let go
+   * near the floor does not fit: it slows down before the landing, where a fall is at its fastest.
+   */
+  private findLandedFlight(obs: readonly TrackPoint[], still: readonly boolean[], persons: readonly Track[]): Flight | null {
+    const { camera, settings } = this.ctx;
+    const n = obs.length;
+    const [a, b] = this.movingRun(still);
+    const kMax = Math.min(n - 1, b + 1);
+    const pts = obs.map((o) => {
+      const [u, v] = centre(o.box);
+      return { t: o.t, u, v };
+    });
+    const step = (i: number) => (i <= 0 || i >= n ? 0 : Math.hypot(pts[i].u - pts[i - 1].u, pts[i].v - pts[i - 1].v) / Math.max(1, obs[i].frame - obs[i - 1].frame));
+    const restSteps = obs.map((_, i) => i).filter((i) => i > 0 && still[i] && (i <= a || i > b)).map(step).sort((x, y) => x - y);
+    // a lower quartile: slow motion (a belt, a carry) also counts as still, and is not jitter
+    const jitter = restSteps.length ? restSteps[Math.floor(restSteps.length / 4)] : 1;
+    // the landing: in the last stretch of the motion (the judge runs when the parcel settles, and a slide
+    // after the landing is short); which observation it is, the fits below decide
+    const kFrom = Math.max(a + LANDED_MIN_POINTS - 1, b - LANDING_SEARCH);
+    if (kFrom > kMax) return null;
+    const diagOf = (o: TrackPoint) => Math.hypot(o.box[2] - o.box[0], o.box[3] - o.box[1]);
+    type Cand = { fit: FallFit; e: number; tol: number; rms: number; tLand: number };
+    const fitFrom = (s: number, onlyLanding?: number): Cand | null => {
+      const cands: Cand[] = [];
+      for (let k = Math.max(s + 1, kFrom); k <= kMax; k++) {
+        const [lx, ly] = camera.imageToPlane([pts[k].u, pts[k].v], LANDED_CENTRE_CM);
+        const landing: Vec3 = [lx, ly, LANDED_CENTRE_CM];
+        for (const frac of [0, 0.25, 0.5, 0.75]) {
+          const tLand = obs[k].t - frac * (obs[k].t - obs[k - 1].t);
+          if (onlyLanding !== undefined && Math.abs(tLand - onlyLanding) > 1e-9) continue;
+          // the observation at k is already on the floor unless the landing is exactly there
+          const e = frac === 0 ? k : k - 1;
+          if (e - s + 1 < LANDED_MIN_POINTS) continue;
+          const win = pts.slice(s, e + 1);
+          const fit = fitLandedFall(camera, win, landing, tLand);
+          if (!fit) continue;
+          // one box far off (a hand over the parcel, a blurred frame) is forgiven on a long enough window
+          const r = [...fit.residualsPx].sort((x, y) => x - y);
+          if (r.length >= 6) r.pop();
+          const rms = Math.sqrt(r.reduce((acc, x) => acc + x * x, 0) / r.length);
+          const meanDiag = obs.slice(s, e + 1).reduce((acc, o) => acc + diagOf(o), 0) / win.length;
+          const tol = Math.max(LANDED_TOL_PX, LANDED_TOL_FRAC * meanDiag, LANDED_TOL_JITTER * jitter);
+          if (rms > tol) continue;
+          const v0: Vec3 = [fit.vLand[0], fit.vLand[1], fit.vLand[2] - GRAVITY_CM_S2 * (win[0].t - tLand)];
+          const zs = win.map((w) => fit.at(w.t)[2]);
+          if (Math.min(...zs) < -30 || Math.max(...zs) > 300 || Math.hypot(...v0) > 1200 || v0[2] < -MAX_DOWNWARD_RELEASE) continue;
+          // a fall ends at its fastest: the boxes must still be moving as fast as the fitted fall just before the
+          // landing (a parcel lowered by hand slows down to nothing before it is let go)
+          if (e - s >= 2) {
+            const [u0, v0i] = camera.project(fit.at(win[win.length - 3].t));
+            const [u1, v1i] = camera.project(fit.at(win[win.length - 1].t));
+            const model = Math.hypot(u1 - u0, v1i - v0i);
+            const seen = Math.hypot(win[win.length - 1].u - win[win.length - 3].u, win[win.length - 1].v - win[win.length - 3].v);
+            if (seen < LANDING_SPEED_SHARE * model) continue;
+          }
+          cands.push({ fit: { at: fit.at, v0, rmsPx: rms }, e: k, tol, rms, tLand });
+        }
+      }
+      if (!cands.length) return null;
+      // the latest landing among those that fit about as well as the best: one taken too early (a point still
+      // in the air) can fit a short window as well, one taken too late puts points already sliding on the
+      // floor into the fall, which fits worse
+      const least = Math.min(...cands.map((c) => c.rms));
+      return cands.filter((c) => c.rms <= LANDING_SLACK * least).sort((x, y) => y.tLand - x.tLand)[0];
+    };
+    // with the landing free, a start in the carry can find some early "landing" that its short window fits;
+    // the fall is the longest window that fits (release to landing), whatever its start
+    let longest: { s: number; c: Cand } | null = null;
+    for (let s = a; s <= kMax - LANDED_MIN_POINTS + 1; s++) {
+      const c = fitFrom(s);
+      if (c && (!longest || c.tLand - pts[s].t > longest.c.tLand - pts[longest.s].t + 1e-6)) longest = { s, c };
+    }
+    if (!longest) return null;
+    const landingAt = longest.c.tLand;
+    const sameLanding = (s: number) => fitFrom(s, landingAt);
+    const holderAt = (s: number, fit: FallFit): Candidate | undefined => {
+      const p = fit.at(obs[s].t);
+      const reach = (c: Candidate) => Math.hypot(p[0] - c.feet[0], p[1] - c.feet[1]);
+      return this.candidates(obs[s].frame, persons)
+        .filter((c) => reach(c) <= settings.personReachCm || contains(expand(c.box, 0.15), [pts[s].u, pts[s].v]))
+        .sort((x, y) => reach(x) - reach(y))[0];
+    };
+    // the longest window may still start in the carry: the release is the earliest start whose fit is about as
+    // good as that of the fall's own later part (carry points before it make the fit worse)
+    const tail: { s: number; c: Cand }[] = [];
+    for (let s = longest.s; s <= kMax - LANDED_MIN_POINTS - 1; s++) {
+      const c = s === longest.s ? longest.c : sameLanding(s);
+      if (c && c.e - s >= LANDED_MIN_POINTS + 1) tail.push({ s, c });
+    }
+    const floorRms = tail.length ? Math.min(...tail.map((x) => x.c.rms)) : longest.c.rms;
+    const chosen = tail.find((x) => x.c.rms <= RELEASE_SLACK * floorRms + 0.2) ?? { s: longest.s, c: longest.c };
+    const start = chosen.s;
+    const found = chosen.c;
+    const who = holderAt(start, found.fit);
+    if (who && !this.releasedByHand(obs, start, who)) return null;
+    return who ? { s: start, e: found.e, fit: found.fit, tol: found.tol, landed: true, who, anchored: false } : null;
   }
 
   private findFlight(obs: readonly TrackPoint[], still: readonly boolean[], landed: boolean, persons: readonly Track[]): Flight | null {
