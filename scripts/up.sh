@@ -36,15 +36,27 @@ if [ ! -s data/simulator.token ]; then $CLI create-token --name simulator --scop
 
 pids=()
 stopped=0
+interrupted=0
 cleanup() {
   [ "$stopped" = 1 ] && return
   stopped=1
   echo; echo "== stopping (the hub drains its buffer first)"
+  # A terminal's Ctrl-C already reached every child: give them a moment to finish on their own, since a second
+  # signal makes the simulator exit without waiting for its uploads in flight.
+  if [ "$interrupted" = 1 ]; then
+    for _ in $(seq 1 50); do
+      alive=0
+      for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+      [ "$alive" = 0 ] && break
+      sleep 0.2
+    done
+  fi
   kill -TERM "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'interrupted=1; exit 130' INT
+trap 'exit 143' TERM
 
 # The reference network with the trips of yesterday to the day after tomorrow (UTC+8); the seeder then stays up
 # and loads each new day's trips two days ahead as the days go by, so a demo left running keeps its trucks moving
