@@ -234,6 +234,26 @@ export interface FitPrior {
   weight: number;
 }
 
+/** Adds one weighted equation a·x = b to the normal equations AᵀA x = Aᵀb (n unknowns). */
+function addEquation(AtA: number[], Atb: number[], a: readonly number[], b: number, w = 1) {
+  const n = a.length;
+  for (let i = 0; i < n; i++) {
+    Atb[i]! += w * a[i]! * b;
+    for (let j = 0; j < n; j++) AtA[i * n + j]! += w * a[i]! * a[j]!;
+  }
+}
+
+/**
+ * The two rows (m·p3 − p_r) of an image point's projection constraint: with them, the point (u, v) on the ray of
+ * [X, Y, Z, 1] reads c0·X + c1·Y + c2·Z + c3 = 0, once for u and once for v.
+ */
+function projectionRows(P: readonly number[], u: number, v: number): [number, number, number, number][] {
+  return ([
+    [u, 0],
+    [v, 4],
+  ] as const).map(([m, r]) => [m * P[8]! - P[r]!, m * P[9]! - P[r + 1]!, m * P[10]! - P[r + 2]!, m * P[11]! - P[r + 3]!]);
+}
+
 export function fitBallistic(cam: CameraModel, obs: readonly TimedPoint[], g = GRAVITY_CM_S2, prior?: FitPrior): BallisticFit | null {
   if (obs.length < 4) return null;
   const P = cam.P;
@@ -243,22 +263,8 @@ export function fitBallistic(cam: CameraModel, obs: readonly TimedPoint[], g = G
   for (const o of obs) {
     const dt = o.t - t0;
     const fall = 0.5 * g * dt * dt;
-    for (const [m, r] of [
-      [o.u, 0],
-      [o.v, 4],
-    ] as const) {
-      // (m·p3 − p_r) · [X, Y, Z, 1] = 0 with X = p0 + v0·dt − fall·ẑ
-      const c0 = m * P[8] - P[r];
-      const c1 = m * P[9] - P[r + 1];
-      const c2 = m * P[10] - P[r + 2];
-      const c3 = m * P[11] - P[r + 3];
-      const a = [c0, c1, c2, c0 * dt, c1 * dt, c2 * dt];
-      const b = -c3 + c2 * fall;
-      for (let i = 0; i < 6; i++) {
-        Atb[i] += a[i] * b;
-        for (let j = 0; j < 6; j++) AtA[i * 6 + j] += a[i] * a[j];
-      }
-    }
+    // Each row · [X, Y, Z, 1] = 0 with X = p0 + v0·dt − fall·ẑ
+    for (const [c0, c1, c2, c3] of projectionRows(P, o.u, o.v)) addEquation(AtA, Atb, [c0, c1, c2, c0 * dt, c1 * dt, c2 * dt], -c3 + c2 * fall);
   }
   if (prior) {
     // soft horizontal anchor: weight·(p0 + v0·dt − anchor) = 0 for x and y
@@ -271,10 +277,7 @@ export function fitBallistic(cam: CameraModel, obs: readonly TimedPoint[], g = G
       const a = [0, 0, 0, 0, 0, 0];
       a[i] = 1;
       a[i + 3] = dt;
-      for (let r = 0; r < 6; r++) {
-        Atb[r] += w2 * a[r] * target;
-        for (let c = 0; c < 6; c++) AtA[r * 6 + c] += w2 * a[r] * a[c];
-      }
+      addEquation(AtA, Atb, a, target, w2);
     }
   }
   const x = solveLinear(AtA, Atb, 6);
@@ -331,21 +334,9 @@ export function fitLandedFall(cam: CameraModel, obs: readonly TimedPoint[], land
       const dt = o.t - tLand;
       const fall = 0.5 * g * dt * dt;
       const w = weights[k] / (depths[k] * depths[k]);
-      for (const [m, r] of [
-        [o.u, 0],
-        [o.v, 4],
-      ] as const) {
-        // (m·p3 − p_r)·[L + v·dt − fall·ẑ, 1] = 0, linear in v
-        const c0 = m * P[8] - P[r];
-        const c1 = m * P[9] - P[r + 1];
-        const c2 = m * P[10] - P[r + 2];
-        const c3 = m * P[11] - P[r + 3];
-        const a = [c0 * dt, c1 * dt, c2 * dt];
-        const b = -(c0 * landing[0] + c1 * landing[1] + c2 * (landing[2] - fall) + c3);
-        for (let i = 0; i < 3; i++) {
-          Atb[i] += w * a[i] * b;
-          for (let j = 0; j < 3; j++) AtA[i * 3 + j] += w * a[i] * a[j];
-        }
+      // Each row · [L + v·dt − fall·ẑ, 1] = 0, linear in v
+      for (const [c0, c1, c2, c3] of projectionRows(P, o.u, o.v)) {
+        addEquation(AtA, Atb, [c0 * dt, c1 * dt, c2 * dt], -(c0 * landing[0] + c1 * landing[1] + c2 * (landing[2] - fall) + c3), w);
       }
     });
     const x = solveLinear(AtA, Atb, 3);
