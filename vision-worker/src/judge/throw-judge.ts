@@ -226,7 +226,7 @@ export class ThrowJudge {
       if (c && c.e - s >= LANDED_MIN_POINTS + 1) tail.push({ s, c });
     }
     const floorRms = tail.length ? Math.min(...tail.map((x) => x.c.rms)) : longest.c.rms;
-    const chosen = tail.find((x) => x.c.rms <= RELEASE_SLACK * floorRms + 0.2) ?? { s: longest.s, c: longest.c };
+    const chosen = tail.find((x) => x.c.rms <= RELEASE_SLACK * floorRms + 0.2) ?? longest;
     const start = chosen.s;
     const found = chosen.c;
     const who = holderAt(start, found.fit);
