@@ -261,6 +261,18 @@ export class AftersalesDomain implements Domain {
    * only the cases still open), may be raised but need not be.
    */
   private spikeOf(st: StationInfo, day: string): { at: number; count: number; planned: boolean } | null {
+    const key = `${st.site.id}|${day}`;
+    const hit = this.spikes.get(key);
+    if (hit) return hit.spike;
+    const spike = this.findSpike(st, day);
+    this.spikes.set(key, { day, spike });
+    if (this.spikes.size > this.net.stations.length * 8) {
+      for (const [k, s] of this.spikes) if (s.day < addDays(day, -6)) this.spikes.delete(k);
+    }
+    return spike;
+  }
+
+  private findSpike(st: StationInfo, day: string): { at: number; count: number; planned: boolean } | null {
     const planned = this.plan(st, day).spike;
     if (planned) return { ...planned, planned: true };
     const d0 = dayStart(day);
