@@ -714,7 +714,9 @@ def simulate(sc, on_frame, want=lambda fi: True, want_ids=False):
                 if id(p) not in held and p.state not in ('held', 'waiting'):
                     sc.step_parcel(p, t)
             if draw:
-                img, idb = sc.render(t, want_ids=want_ids and (s == sub - 1))
+                # labels from the middle sub-frame: the centre of the motion blur, so a fast parcel's box is
+                # where its streak is, not at the streak's leading end
+                img, idb = sc.render(t, want_ids=want_ids and (s == sub // 2))
                 acc = img if acc is None else acc + img
                 if idb is not None:
                     ids = idb

@@ -147,6 +147,25 @@ def load(path, S):
     return d['jpgs'], d['boxes'], d['seeds']
 
 
+def rescale(img, b, S, rng, lo=0.7, hi=1.3):
+    """Zoom in or out about a random point (grey 114 outside the frame): a 1280-wide source scaled to fit the
+    input shows parcels smaller than any training camera did."""
+    r = float(rng.uniform(lo, hi))
+    ox, oy = rng.uniform(0, S * abs(1 - r), 2)
+    dx, dy = (-ox, -oy) if r > 1 else (ox, oy)
+    m = np.float32([[r, 0, dx], [0, r, dy]])
+    out = cv2.warpAffine(np.ascontiguousarray(img), m, (S, S), flags=cv2.INTER_LINEAR, borderValue=(114, 114, 114))
+    nb = b.copy()
+    nb[:, [1, 3]] = b[:, [1, 3]] * r + dx
+    nb[:, [2, 4]] = b[:, [2, 4]] * r + dy
+    vis_w = np.clip(nb[:, 3], 0, S) - np.clip(nb[:, 1], 0, S)
+    vis_h = np.clip(nb[:, 4], 0, S) - np.clip(nb[:, 2], 0, S)
+    # a box cut by the frame edge keeps its visible part, as the renderer labels a box cut by the image edge
+    keep = (vis_w >= 4) & (vis_h >= 4) & (vis_w * vis_h >= 12)
+    nb[:, 1:] = np.clip(nb[:, 1:], 0, S)
+    return out, nb[keep]
+
+
 def batch(jpgs, boxes, idx, S, rng, augment):
     imgs, cls_ts, box_ts = [], [], []
     for i in idx:
@@ -156,6 +175,8 @@ def batch(jpgs, boxes, idx, S, rng, augment):
             if rng.random() < 0.5:
                 img = img[:, ::-1]
                 b[:, [1, 3]] = S - b[:, [3, 1]]
+            if rng.random() < 0.5:
+                img, b = rescale(img, b, S, rng)
             img = img * rng.uniform(0.6, 1.4) + rng.uniform(-25, 25)
             img = img * rng.uniform(0.85, 1.15, 3)
             if rng.random() < 0.3:
@@ -307,7 +328,9 @@ def main():
     ap.add_argument('--grow', action='store_true', help='reload --data at each epoch while gen_dataset.py is still adding clips')
     ap.add_argument('--init-onnx', help='warm start from an exported detector.onnx of the same architecture')
     ap.add_argument('--iou-targets', action='store_true', help='quality focal loss: scores learn box IoU')
+    ap.add_argument('--threads', type=int, default=2, help='torch threads (1 while data generation shares the cores)')
     a = ap.parse_args()
+    torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     jpgs, boxes, seeds = load(a.data, a.size)
