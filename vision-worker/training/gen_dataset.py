@@ -36,6 +36,7 @@ def main():
     ap.add_argument('--clips', type=int, default=600)
     ap.add_argument('--per-clip', type=int, default=12)
     ap.add_argument('--size', type=int, default=320)
+    ap.add_argument('--label-at', choices=['end', 'middle'], default='end', help="sub-frame the boxes are taken from (synth.simulate)")
     ap.add_argument('--save-every', type=int, default=0, help='also write the frames so far every N clips')
     a = ap.parse_args()
     assert a.first_seed + a.clips <= 10_000, 'detector-frame seeds must stay below 10000 (validation and held-out clips use the seeds above)'
@@ -65,7 +66,7 @@ def main():
             boxes.append(b)
             seeds.append(seed)
 
-        synth.simulate(sc, on_frame, want=lambda fi: fi in pick, want_ids=True)
+        synth.simulate(sc, on_frame, want=lambda fi: fi in pick, want_ids=True, label_at=a.label_at)
         if k % 50 == 0:
             print(f'{k}/{a.clips} clips, {len(jpgs)} frames, {time.time() - t0:.0f}s', flush=True)
         if a.save_every and (k + 1) % a.save_every == 0 and k + 1 < a.clips:

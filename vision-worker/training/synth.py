@@ -698,9 +698,13 @@ def build_scene(seed, W=640, H=640, fps=25.0, duration=8.0):
     raise RuntimeError(f'seed {seed}: no viewable layout')
 
 
-def simulate(sc, on_frame, want=lambda fi: True, want_ids=False):
-    """Steps the scene; calls on_frame(frame_index, image_uint8, ids) with motion blur from sub-frames."""
+def simulate(sc, on_frame, want=lambda fi: True, want_ids=False, label_at='end'):
+    """Steps the scene; calls on_frame(frame_index, image_uint8, ids) with motion blur from sub-frames.
+
+    `label_at`: the sub-frame whose instance ids label the frame: 'end' (the last one, as the shipped model was
+    trained) or 'middle' (the centre of the motion blur, so a fast parcel's box is where its streak is)."""
     sub = sc.blur_sub
+    label_sub = sub // 2 if label_at == 'middle' else sub - 1
     for fi in range(sc.n_frames):
         acc = None
         ids = None
@@ -714,9 +718,7 @@ def simulate(sc, on_frame, want=lambda fi: True, want_ids=False):
                 if id(p) not in held and p.state not in ('held', 'waiting'):
                     sc.step_parcel(p, t)
             if draw:
-                # labels from the middle sub-frame: the centre of the motion blur, so a fast parcel's box is
-                # where its streak is, not at the streak's leading end
-                img, idb = sc.render(t, want_ids=want_ids and (s == sub // 2))
+                img, idb = sc.render(t, want_ids=want_ids and (s == label_sub))
                 acc = img if acc is None else acc + img
                 if idb is not None:
                     ids = idb
@@ -751,7 +753,7 @@ def boxes_from_ids(sc, ids, min_px=12):
     return out
 
 
-def write_clip(seed, out_dir, W=640, H=640, fps=25.0, duration=8.0, crf=21, gt_boxes=False):
+def write_clip(seed, out_dir, W=640, H=640, fps=25.0, duration=8.0, crf=21, gt_boxes=False, label_at='end'):
     sc = build_scene(seed, W, H, fps, duration)
     os.makedirs(out_dir, exist_ok=True)
     gt = []
@@ -763,7 +765,7 @@ def write_clip(seed, out_dir, W=640, H=640, fps=25.0, duration=8.0, crf=21, gt_b
         if gt_boxes:
             gt.append([[int(c), round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)] for c, x1, y1, x2, y2 in boxes_from_ids(sc, ids)])
 
-    simulate(sc, on_frame, want_ids=gt_boxes)
+    simulate(sc, on_frame, want_ids=gt_boxes, label_at=label_at)
     ff.stdin.close()
     if ff.wait() != 0:
         raise RuntimeError('ffmpeg failed')

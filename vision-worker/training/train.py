@@ -166,7 +166,7 @@ def rescale(img, b, S, rng, lo=0.7, hi=1.3):
     return out, nb[keep]
 
 
-def batch(jpgs, boxes, idx, S, rng, augment):
+def batch(jpgs, boxes, idx, S, rng, augment, zoom=False):
     imgs, cls_ts, box_ts = [], [], []
     for i in idx:
         img = cv2.imdecode(np.frombuffer(jpgs[i], np.uint8), cv2.IMREAD_COLOR)[:, :, ::-1].astype(np.float32)
@@ -175,7 +175,7 @@ def batch(jpgs, boxes, idx, S, rng, augment):
             if rng.random() < 0.5:
                 img = img[:, ::-1]
                 b[:, [1, 3]] = S - b[:, [3, 1]]
-            if rng.random() < 0.5:
+            if zoom and rng.random() < 0.5:
                 img, b = rescale(img, b, S, rng)
             img = img * rng.uniform(0.6, 1.4) + rng.uniform(-25, 25)
             img = img * rng.uniform(0.85, 1.15, 3)
@@ -328,6 +328,7 @@ def main():
     ap.add_argument('--grow', action='store_true', help='reload --data at each epoch while gen_dataset.py is still adding clips')
     ap.add_argument('--init-onnx', help='warm start from an exported detector.onnx of the same architecture')
     ap.add_argument('--iou-targets', action='store_true', help='quality focal loss: scores learn box IoU')
+    ap.add_argument('--zoom', action='store_true', help='zoom augmentation (0.7-1.3x about a random point)')
     ap.add_argument('--threads', type=int, default=2, help='torch threads (1 while data generation shares the cores)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -377,7 +378,7 @@ def main():
             lr = a.lr * (0.5 * (1 + math.cos(math.pi * frac))) * min(1.0, (step + 1) / 100)
             for g in opt.param_groups:
                 g['lr'] = lr
-            x, ct, bt = batch(jpgs, boxes, perm[k * a.batch:(k + 1) * a.batch], a.size, rng, True)
+            x, ct, bt = batch(jpgs, boxes, perm[k * a.batch:(k + 1) * a.batch], a.size, rng, True, a.zoom)
             loss, lc, lb = loss_fn(net, x, ct, bt, a.iou_targets)
             opt.zero_grad()
             loss.backward()
@@ -420,7 +421,7 @@ def main():
         'dataset': {'file': a.data.split('/')[-1], 'frames': len(jpgs), 'train_frames': len(train), 'val_frames': len(val),
                     'seed_range': [int(seeds.min()), int(seeds.max())], 'val_seeds': sorted(int(s) for s in val_seeds)},
         'resumed_from': (a.resume or a.init_onnx).split('/')[-1] if (a.resume or a.init_onnx) else None,
-        'training': {'iou_targets': a.iou_targets, 'data_grew_while_training': a.grow, 'optimizer': 'AdamW', 'lr': a.lr, 'batch': a.batch, 'steps': step, 'epochs': epoch, 'seconds': round(train_seconds),
+        'training': {'iou_targets': a.iou_targets, 'zoom': a.zoom, 'data_grew_while_training': a.grow, 'optimizer': 'AdamW', 'lr': a.lr, 'batch': a.batch, 'steps': step, 'epochs': epoch, 'seconds': round(train_seconds),
                      'threads': torch.get_num_threads(), 'torch': torch.__version__, 'loss': 'focal (cls) + 2 x GIoU (box), centre sampling r=2.5'},
         'validation_iou50_conf0.3': metrics,
         'history': history,
