@@ -1,4 +1,4 @@
-import { decodeYolo, letterboxFor, ModelOutputError, parseClassNames } from './yolo-decode';
+import { decodeYolo, iou, letterboxFor, ModelOutputError, parseClassNames } from './yolo-decode';
 
 /** Builds a [1, 4+nc, anchors] tensor from per-anchor rows (cx, cy, w, h, ...probs). */
 function tensor(rows: number[][], nc: number): { data: Float32Array; dims: number[] } {
@@ -89,6 +89,13 @@ describe('decodeYolo', () => {
     const { data, dims } = tensor([[1, 1, 1, 1, 1, 1, 1]], 3);
     expect(() => decodeYolo(data, dims, base)).toThrow(ModelOutputError);
     expect(() => decodeYolo(data, dims, base)).toThrow(/expected 4 \+ 2 = 6 rows/);
+  });
+});
+
+describe('iou', () => {
+  it('computes IoU of overlapping and disjoint boxes', () => {
+    expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(50 / 150);
+    expect(iou([0, 0, 10, 10], [20, 20, 30, 30])).toBe(0);
   });
 });
 

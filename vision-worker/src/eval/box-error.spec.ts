@@ -1,11 +1,6 @@
-import { addFrame, gtSpeeds, iou, summarise, type BoxErrorStats, type GtBox } from './box-error';
+import { addFrame, gtSpeeds, summarise, type BoxErrorStats, type GtBox } from './box-error';
 
 describe('box error diagnostic', () => {
-  it('computes IoU of overlapping and disjoint boxes', () => {
-    expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(50 / 150);
-    expect(iou([0, 0, 10, 10], [20, 20, 30, 30])).toBe(0);
-  });
-
   it('takes a box speed from the nearest box of its class in the previous frame', () => {
     const prev: GtBox[] = [
       [0, 0, 0, 10, 10],

@@ -1,4 +1,4 @@
-import type { Box, Detection } from '../detect/yolo-decode';
+import { iou, type Box, type Detection } from '../detect/yolo-decode';
 import { centre, diag } from '../track/tracker';
 
 /** A ground-truth box of one frame: [classId, x1, y1, x2, y2]. */
@@ -16,14 +16,6 @@ export interface BoxErrorStats {
   correct: number;
   /** Centre error (pixels) of each ground-truth box against the detection that matched it (IoU ≥ 0.1). */
   centreErrors: number[];
-}
-
-export function iou(a: Box, b: Box): number {
-  const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
 }
 
 export const emptyStats = (): BoxErrorStats => ({ gt: 0, found: 0, detections: 0, correct: 0, centreErrors: [] });
