@@ -28,8 +28,8 @@ def main():
     ap.add_argument('--first-seed', type=int)
     ap.add_argument('--clips', type=int, default=50)
     ap.add_argument('--validation', action='store_true', help='seeds from 90001: the tuning set, not the held-out set')
-    ap.add_argument('--gt-boxes', action='store_true', help="also write the renderer's boxes per frame (gt-boxes.json)")
-    ap.add_argument('--label-at', choices=['end', 'middle'], default='end', help="sub-frame gt-boxes.json is taken from (synth.simulate)")
+    ap.add_argument('--gt-boxes', action='store_true',
+                    help="also write the renderer's boxes per frame: gt-boxes.json (end of the blur), gt-boxes-middle.json")
     a = ap.parse_args()
     if a.first_seed is None:
         a.first_seed = 90_001 if a.validation else 900_001
@@ -46,7 +46,7 @@ def main():
         d = os.path.join(a.out, f'clip-{seed}')
         if os.path.exists(os.path.join(d, 'labels.json')):
             continue
-        labels = synth.write_clip(seed, d, W, H, fps, duration=9.0, gt_boxes=a.gt_boxes, label_at=a.label_at)
+        labels = synth.write_clip(seed, d, W, H, fps, duration=9.0, gt_boxes=a.gt_boxes)
         for e in labels['events'] + labels['negatives']:
             counts[e['kind']] = counts.get(e['kind'], 0) + 1
         print(f'{k + 1}/{a.clips} {d} {W}x{H}@{fps:g} {[e["kind"] for e in labels["events"]]} {time.time() - t0:.0f}s', flush=True)

@@ -702,12 +702,15 @@ def simulate(sc, on_frame, want=lambda fi: True, want_ids=False, label_at='end')
     """Steps the scene; calls on_frame(frame_index, image_uint8, ids) with motion blur from sub-frames.
 
     `label_at`: the sub-frame whose instance ids label the frame: 'end' (the last one, as the shipped model was
-    trained) or 'middle' (the centre of the motion blur, so a fast parcel's box is where its streak is)."""
+    trained) or 'middle' (the centre of the motion blur, so a fast parcel's box is where its streak is). A tuple
+    of both gives `ids` as a dict keyed by those names, from one render pass."""
     sub = sc.blur_sub
-    label_sub = sub // 2 if label_at == 'middle' else sub - 1
+    at = {'end': sub - 1, 'middle': sub // 2}
+    names = (label_at,) if isinstance(label_at, str) else tuple(label_at)
+    label_subs = {at[n]: n for n in names}
     for fi in range(sc.n_frames):
         acc = None
-        ids = None
+        ids = {}
         draw = on_frame is not None and want(fi)
         for s in range(sub):
             t = (fi + (s + 1) / sub) * sc.dt
@@ -718,10 +721,12 @@ def simulate(sc, on_frame, want=lambda fi: True, want_ids=False, label_at='end')
                 if id(p) not in held and p.state not in ('held', 'waiting'):
                     sc.step_parcel(p, t)
             if draw:
-                img, idb = sc.render(t, want_ids=want_ids and (s == label_sub))
+                img, idb = sc.render(t, want_ids=want_ids and s in label_subs)
                 acc = img if acc is None else acc + img
                 if idb is not None:
-                    ids = idb
+                    ids[label_subs[s]] = idb
+        if draw and isinstance(label_at, str):
+            ids = ids.get(label_at)
         if draw:
             img = acc / sub
             img = img * sc.tint * sc.gradient
@@ -753,19 +758,21 @@ def boxes_from_ids(sc, ids, min_px=12):
     return out
 
 
-def write_clip(seed, out_dir, W=640, H=640, fps=25.0, duration=8.0, crf=21, gt_boxes=False, label_at='end'):
+def write_clip(seed, out_dir, W=640, H=640, fps=25.0, duration=8.0, crf=21, gt_boxes=False):
     sc = build_scene(seed, W, H, fps, duration)
     os.makedirs(out_dir, exist_ok=True)
-    gt = []
+    gt = {'end': [], 'middle': []}
     ff = subprocess.Popen(['ffmpeg', '-hide_banner', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'bgr24',
                            '-s', f'{W}x{H}', '-r', str(fps), '-i', 'pipe:0', '-c:v', 'libx264', '-preset', 'veryfast',
                            '-crf', str(crf), '-pix_fmt', 'yuv420p', os.path.join(out_dir, 'video.mp4')], stdin=subprocess.PIPE)
     def on_frame(fi, img, ids):
         ff.stdin.write(img.tobytes())
         if gt_boxes:
-            gt.append([[int(c), round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)] for c, x1, y1, x2, y2 in boxes_from_ids(sc, ids)])
+            for name, frames in gt.items():
+                frames.append([[int(c), round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)]
+                               for c, x1, y1, x2, y2 in boxes_from_ids(sc, ids[name])])
 
-    simulate(sc, on_frame, want_ids=gt_boxes, label_at=label_at)
+    simulate(sc, on_frame, want_ids=gt_boxes, label_at=('end', 'middle'))
     ff.stdin.close()
     if ff.wait() != 0:
         raise RuntimeError('ffmpeg failed')
@@ -779,7 +786,11 @@ def write_clip(seed, out_dir, W=640, H=640, fps=25.0, duration=8.0, crf=21, gt_b
         json.dump(labels, f, indent=1)
     if gt_boxes:
         # the renderer's own boxes (visible extent, in video pixels) per frame: lets the evaluation run the
-        # tracker and the judges on perfect detections, separating detector error from judgement error
-        with open(os.path.join(out_dir, 'gt-boxes.json'), 'w') as f:
-            json.dump({'classes': CLASS_NAMES, 'frames': gt}, f, separators=(',', ':'))
+        # tracker and the judges on perfect detections, separating detector error from judgement error. Two
+        # samplings of the same frames: the blur's leading end (gt-boxes.json) and its centre
+        # (gt-boxes-middle.json), so the judges' sensitivity to the instant a box is taken can be measured.
+        for name, frames in gt.items():
+            fn = 'gt-boxes.json' if name == 'end' else f'gt-boxes-{name}.json'
+            with open(os.path.join(out_dir, fn), 'w') as f:
+                json.dump({'classes': CLASS_NAMES, 'frames': frames}, f, separators=(',', ':'))
     return labels

@@ -3,7 +3,7 @@
  * detections were cached by `eval -- <set> --dets-cache <dir>`. Parcels are split into moving (in flight,
  * kicked) and still, because a free-fall fit needs boxes in flight within a few pixels.
  *
- *   node dist/eval/box-error.main.js <dataset-dir> <dets-cache-dir>
+ *   node dist/eval/box-error.main.js <dataset-dir> <dets-cache-dir> [end|middle]   (which gt-boxes file)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,13 +15,16 @@ import { addFrame, gtSpeeds, MOVING_PX_PER_FRAME, summarise, type BoxErrorStats,
 const MAX_SIDE = 640;
 
 function main() {
-  const [dataset, cacheDir] = process.argv.slice(2);
-  if (!dataset || !cacheDir) throw new Error('usage: box-error.main.js <dataset-dir> <dets-cache-dir>');
+  const [dataset, cacheDir, sampling = 'end'] = process.argv.slice(2);
+  if (!dataset || !cacheDir || !['end', 'middle'].includes(sampling)) {
+    throw new Error('usage: box-error.main.js <dataset-dir> <dets-cache-dir> [end|middle]');
+  }
+  const gtFile = sampling === 'end' ? 'gt-boxes.json' : `gt-boxes-${sampling}.json`;
   const byKind = new Map<string, BoxErrorStats>();
   const byClass = new Map<string, BoxErrorStats>();
   let clips = 0;
   for (const clip of loadDataset(dataset)) {
-    const gtPath = join(clip.dir, 'gt-boxes.json');
+    const gtPath = join(clip.dir, gtFile);
     const cachePath = join(cacheDir, `${clip.name}.json`);
     if (!existsSync(gtPath) || !existsSync(cachePath)) continue;
     const { width, height } = JSON.parse(readFileSync(join(clip.dir, 'camera.json'), 'utf8')) as { width?: number; height?: number };
@@ -42,8 +45,8 @@ function main() {
       addFrame(byClass, gt, dets, (g) => cls(g[0]), (d) => cls(d.classId));
     }
   }
-  if (!clips) throw new Error(`no clip in ${dataset} has both gt-boxes.json and a cache file in ${cacheDir}`);
-  const out: Record<string, unknown> = { dataset, clips };
+  if (!clips) throw new Error(`no clip in ${dataset} has both ${gtFile} and a cache file in ${cacheDir}`);
+  const out: Record<string, unknown> = { dataset, sampling, clips };
   for (const [k, v] of [...byClass, ...byKind]) out[k] = summarise(v);
   console.log(JSON.stringify(out, null, 2));
 }

@@ -5,6 +5,7 @@
  *
  *   npm run -w @kanjian/vision-worker eval -- [dataset-dir] [--model path] [--out path]
  *   npm run -w @kanjian/vision-worker eval -- <dataset-dir> --gt-boxes   (diagnostic: renderer boxes, no detector)
+ *   npm run -w @kanjian/vision-worker eval -- <dataset-dir> --gt-boxes-middle   (the same, boxes from the blur's centre)
  *   npm run -w @kanjian/vision-worker eval -- <dataset-dir> --dets-cache <dir>   (diagnostic: the detector, cached per frame)
  */
 import { spawnSync } from 'node:child_process';
@@ -31,31 +32,35 @@ interface Args {
   model: string;
   out: string;
   fpsClips: number;
-  /** Diagnostic: feed the renderer's boxes instead of running the detector (no speed measurement, no results file). */
-  gtBoxes: boolean;
+  /**
+   * Diagnostic: feed the renderer's boxes instead of running the detector (no speed measurement, no results
+   * file): the file name, gt-boxes.json (taken at the end of the motion blur) or gt-boxes-middle.json.
+   */
+  gtBoxes?: string;
   /** Diagnostic: a directory where the detector's output is kept per clip and replayed (judgement-only changes). */
   detsCache?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { model: join(PKG, 'models/detector.onnx'), out: join(REPO, 'bench/results/vision.json'), fpsClips: 4, gtBoxes: false };
+  const a: Args = { model: join(PKG, 'models/detector.onnx'), out: join(REPO, 'bench/results/vision.json'), fpsClips: 4 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--model') a.model = resolve(argv[++i]);
     else if (v === '--out') a.out = resolve(argv[++i]);
     else if (v === '--fps-clips') a.fpsClips = Number(argv[++i]);
-    else if (v === '--gt-boxes') a.gtBoxes = true;
+    else if (v === '--gt-boxes') a.gtBoxes = 'gt-boxes.json';
+    else if (v === '--gt-boxes-middle') a.gtBoxes = 'gt-boxes-middle.json';
     else if (v === '--dets-cache') a.detsCache = resolve(argv[++i]);
-    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips, --gt-boxes, --dets-cache)`);
+    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips, --gt-boxes, --gt-boxes-middle, --dets-cache)`);
     else a.dataset = resolve(v);
   }
   return a;
 }
 
-async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, gtBoxes = false, maxSide = 640, detsCache?: string) {
+async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, gtBoxes?: string, maxSide = 640, detsCache?: string) {
   const src = await FfmpegSource.open({ uri: clip.video, maxSide });
   const cached = detsCache && !gtBoxes ? new CachedDetector(onnx, join(detsCache, `${clip.name}.json`)) : undefined;
-  const detector: FrameDetector = gtBoxes ? new GroundTruthDetector(join(clip.dir, 'gt-boxes.json'), src.scale) : (cached ?? onnx);
+  const detector: FrameDetector = gtBoxes ? new GroundTruthDetector(join(clip.dir, gtBoxes), src.scale) : (cached ?? onnx);
   const camera = CameraModel.scaled({ ...clip.camera, width: src.width / src.scale, height: src.height / src.scale }, src.scale);
   const pipeline = new CameraPipeline({
     cameraId: clip.name,
@@ -130,7 +135,7 @@ async function main() {
     // diagnostics: accuracy only (a replayed detector says nothing about speed), no results file
     const t = score('throw', matches);
     const k = score('kick', matches);
-    const detections = args.gtBoxes ? 'ground truth (renderer boxes)' : `the detector, replayed from ${args.detsCache}`;
+    const detections = args.gtBoxes ? `ground truth (renderer boxes, ${args.gtBoxes})` : `the detector, replayed from ${args.detsCache}`;
     console.log(JSON.stringify({ dataset, detections, clips: clips.length, throw: t, kick: k }, null, 2));
     writeFileSync(join(PKG, args.gtBoxes ? 'data/eval-details-gt.json' : 'data/eval-details-cached.json'), JSON.stringify(details, null, 1));
     await detector.close();
