@@ -60,13 +60,13 @@ def main():
         sc = synth.build_scene(seed, W, H)
 
         def on_frame(fi, img, ids, sc=sc):
-            lb, b = letterbox(img, synth.boxes_from_ids(sc, ids), a.size)
+            lb, b = letterbox(img, synth.boxes_from_ids(sc, ids[a.label_at]), a.size)
             ok, enc = cv2.imencode('.jpg', lb, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(70, 95))])
             jpgs.append(enc.tobytes())
             boxes.append(b)
             seeds.append(seed)
 
-        synth.simulate(sc, on_frame, want=lambda fi: fi in pick, want_ids=True, label_at=a.label_at)
+        synth.simulate(sc, on_frame, want=lambda fi: fi in pick, want_ids=True, label_at=(a.label_at,))
         if k % 50 == 0:
             print(f'{k}/{a.clips} clips, {len(jpgs)} frames, {time.time() - t0:.0f}s', flush=True)
         if a.save_every and (k + 1) % a.save_every == 0 and k + 1 < a.clips:

@@ -698,16 +698,15 @@ def build_scene(seed, W=640, H=640, fps=25.0, duration=8.0):
     raise RuntimeError(f'seed {seed}: no viewable layout')
 
 
-def simulate(sc, on_frame, want=lambda fi: True, want_ids=False, label_at='end'):
+def simulate(sc, on_frame, want=lambda fi: True, want_ids=False, label_at=('end',)):
     """Steps the scene; calls on_frame(frame_index, image_uint8, ids) with motion blur from sub-frames.
 
-    `label_at`: the sub-frame whose instance ids label the frame: 'end' (the last one, as the shipped model was
-    trained) or 'middle' (the centre of the motion blur, so a fast parcel's box is where its streak is). A tuple
-    of both gives `ids` as a dict keyed by those names, from one render pass."""
+    `ids`: the instance-id buffers of the sub-frames named in `label_at`, keyed by name, from one render pass:
+    'end' (the last sub-frame, as the shipped model was trained) and 'middle' (the centre of the motion blur,
+    so a fast parcel's box is where its streak is)."""
     sub = sc.blur_sub
     at = {'end': sub - 1, 'middle': sub // 2}
-    names = (label_at,) if isinstance(label_at, str) else tuple(label_at)
-    label_subs = {at[n]: n for n in names}
+    label_subs = {at[n]: n for n in label_at}
     for fi in range(sc.n_frames):
         acc = None
         ids = {}
@@ -725,8 +724,6 @@ def simulate(sc, on_frame, want=lambda fi: True, want_ids=False, label_at='end')
                 acc = img if acc is None else acc + img
                 if idb is not None:
                     ids[label_subs[s]] = idb
-        if draw and isinstance(label_at, str):
-            ids = ids.get(label_at)
         if draw:
             img = acc / sub
             img = img * sc.tint * sc.gradient

@@ -10,16 +10,17 @@ import { join } from 'node:path';
 import type { Detection } from '../detect/yolo-decode';
 import { fitWithin } from '../frames/frame-source';
 import { loadDataset } from './dataset';
+import { GT_SAMPLINGS, gtBoxesFile, type GtSampling } from './gt-detector';
 import { addFrame, gtSpeeds, MOVING_PX_PER_FRAME, summarise, type BoxErrorStats, type GtBox } from './box-error';
 
 const MAX_SIDE = 640;
 
 function main() {
   const [dataset, cacheDir, sampling = 'end'] = process.argv.slice(2);
-  if (!dataset || !cacheDir || !['end', 'middle'].includes(sampling)) {
-    throw new Error('usage: box-error.main.js <dataset-dir> <dets-cache-dir> [end|middle]');
+  if (!dataset || !cacheDir || !GT_SAMPLINGS.includes(sampling as GtSampling)) {
+    throw new Error(`usage: box-error.main.js <dataset-dir> <dets-cache-dir> [${GT_SAMPLINGS.join('|')}]`);
   }
-  const gtFile = sampling === 'end' ? 'gt-boxes.json' : `gt-boxes-${sampling}.json`;
+  const gtFile = gtBoxesFile(sampling as GtSampling);
   const byKind = new Map<string, BoxErrorStats>();
   const byClass = new Map<string, BoxErrorStats>();
   let clips = 0;

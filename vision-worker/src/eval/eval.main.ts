@@ -19,7 +19,7 @@ import { DEFAULT_JUDGE, type Judgement } from '../judge/judgement';
 import { CameraPipeline } from '../pipeline/camera-pipeline';
 import type { FrameDetector } from '../detect/onnx-detector';
 import { CachedDetector } from './cached-detector';
-import { GroundTruthDetector } from './gt-detector';
+import { GroundTruthDetector, gtBoxesFile } from './gt-detector';
 import { loadDataset, type Clip } from './dataset';
 import { matchClip, score, type ClipMatch, type Span } from './scoring';
 
@@ -48,8 +48,8 @@ function parseArgs(argv: string[]): Args {
     if (v === '--model') a.model = resolve(argv[++i]);
     else if (v === '--out') a.out = resolve(argv[++i]);
     else if (v === '--fps-clips') a.fpsClips = Number(argv[++i]);
-    else if (v === '--gt-boxes') a.gtBoxes = 'gt-boxes.json';
-    else if (v === '--gt-boxes-middle') a.gtBoxes = 'gt-boxes-middle.json';
+    else if (v === '--gt-boxes') a.gtBoxes = gtBoxesFile('end');
+    else if (v === '--gt-boxes-middle') a.gtBoxes = gtBoxesFile('middle');
     else if (v === '--dets-cache') a.detsCache = resolve(argv[++i]);
     else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips, --gt-boxes, --gt-boxes-middle, --dets-cache)`);
     else a.dataset = resolve(v);

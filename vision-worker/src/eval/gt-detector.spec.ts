@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GroundTruthDetector } from './gt-detector';
+import { GroundTruthDetector, gtBoxesFile } from './gt-detector';
 
 const frame = (index: number) => ({ data: new Uint8Array(0), width: 640, height: 360, index, t: index / 25 });
 
@@ -23,5 +23,10 @@ describe('GroundTruthDetector', () => {
     writeFileSync(path, JSON.stringify({ boxes: [] }));
     expect(() => new GroundTruthDetector(path, 1)).toThrow(/bad\.json: no "frames" array/);
     expect(() => new GroundTruthDetector(join(dir, 'missing.json'), 1)).toThrow(/missing\.json: not readable JSON/);
+  });
+
+  it('names the file of each sampling as make_heldout.py writes it', () => {
+    expect(gtBoxesFile('end')).toBe('gt-boxes.json');
+    expect(gtBoxesFile('middle')).toBe('gt-boxes-middle.json');
   });
 });

@@ -2,6 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Frame, FrameDetector } from '../detect/onnx-detector';
 import type { Detection } from '../detect/yolo-decode';
 
+/** Which sub-frame of the renderer's motion blur a set of its boxes was taken at. */
+export type GtSampling = 'end' | 'middle';
+export const GT_SAMPLINGS: readonly GtSampling[] = ['end', 'middle'];
+
+/** The file `make_heldout.py --gt-boxes` writes the boxes of one sampling to, in each clip's directory. */
+export const gtBoxesFile = (sampling: GtSampling): string => (sampling === 'end' ? 'gt-boxes.json' : `gt-boxes-${sampling}.json`);
+
 /**
  * Diagnostic only (eval `--gt-boxes`): replays the synthetic renderer's own boxes (`gt-boxes.json`, written by
  * `make_heldout.py --gt-boxes`) as detections, so the tracker and the judges can be measured on perfect
