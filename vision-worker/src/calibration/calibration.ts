@@ -323,34 +323,76 @@ export function fitLandedFall(cam: CameraModel, obs: readonly TimedPoint[], land
     const dt = t - tLand;
     return [landing[0] + v[0] * dt, landing[1] + v[1] * dt, landing[2] + v[2] * dt - 0.5 * g * dt * dt];
   };
+  // the judges call this thousands of times per fall: per-observation rows are computed once and the normal
+  // equations are summed in scalars (the same arithmetic, in the same order, as addEquation)
+  const n = obs.length;
+  const [L0, L1, L2] = landing;
+  const rows = new Float64Array(n * 8);
+  const dts = new Float64Array(n);
+  const falls = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const o = obs[k];
+    dts[k] = o.t - tLand;
+    falls[k] = 0.5 * g * dts[k] * dts[k];
+    for (let q = 0; q < 2; q++) {
+      const m = q === 0 ? o.u : o.v;
+      const r = q * 4;
+      rows.set([m * P[8]! - P[r]!, m * P[9]! - P[r + 1]!, m * P[10]! - P[r + 2]!, m * P[11]! - P[r + 3]!], k * 8 + q * 4);
+    }
+  }
   let v: Vec3 = [0, 0, 0];
-  let weights = obs.map(() => 1);
-  let depths = obs.map(() => cam.depth(landing));
-  let residualsPx: number[] = [];
+  const weights = new Float64Array(n).fill(1);
+  const depths = new Float64Array(n).fill(cam.depth(landing));
+  const residualsPx: number[] = new Array<number>(n).fill(0);
   for (let iter = 0; iter < 6; iter++) {
-    const AtA = new Array<number>(9).fill(0);
-    const Atb = new Array<number>(3).fill(0);
-    obs.forEach((o, k) => {
-      const dt = o.t - tLand;
-      const fall = 0.5 * g * dt * dt;
+    let m00 = 0, m01 = 0, m02 = 0, m10 = 0, m11 = 0, m12 = 0, m20 = 0, m21 = 0, m22 = 0;
+    let b0 = 0, b1 = 0, b2 = 0;
+    for (let k = 0; k < n; k++) {
+      const dt = dts[k];
+      const fall = falls[k];
       const w = weights[k] / (depths[k] * depths[k]);
       // Each row · [L + v·dt − fall·ẑ, 1] = 0, linear in v
-      for (const [c0, c1, c2, c3] of projectionRows(P, o.u, o.v)) {
-        addEquation(AtA, Atb, [c0 * dt, c1 * dt, c2 * dt], -(c0 * landing[0] + c1 * landing[1] + c2 * (landing[2] - fall) + c3), w);
+      for (let q = 0; q < 2; q++) {
+        const i = k * 8 + q * 4;
+        const c0 = rows[i];
+        const c1 = rows[i + 1];
+        const c2 = rows[i + 2];
+        const c3 = rows[i + 3];
+        const a0 = c0 * dt;
+        const a1 = c1 * dt;
+        const a2 = c2 * dt;
+        const b = -(c0 * L0 + c1 * L1 + c2 * (L2 - fall) + c3);
+        b0 += w * a0 * b;
+        m00 += w * a0 * a0;
+        m01 += w * a0 * a1;
+        m02 += w * a0 * a2;
+        b1 += w * a1 * b;
+        m10 += w * a1 * a0;
+        m11 += w * a1 * a1;
+        m12 += w * a1 * a2;
+        b2 += w * a2 * b;
+        m20 += w * a2 * a0;
+        m21 += w * a2 * a1;
+        m22 += w * a2 * a2;
       }
-    });
-    const x = solveLinear(AtA, Atb, 3);
-    if (!x || x.some((n) => !Number.isFinite(n))) return null;
-    v = [x[0], x[1], x[2]];
-    residualsPx = [];
-    for (const o of obs) {
-      const X = at(v, o.t);
-      if (cam.depth(X) <= 0) return null;
-      const [u, vv] = cam.project(X);
-      residualsPx.push(Math.hypot(u - o.u, vv - o.v));
     }
-    depths = obs.map((o) => cam.depth(at(v, o.t)));
-    weights = residualsPx.map((r) => (r <= huberPx ? 1 : huberPx / r));
+    const x = solveLinear([m00, m01, m02, m10, m11, m12, m20, m21, m22], [b0, b1, b2], 3);
+    if (!x || x.some((c) => !Number.isFinite(c))) return null;
+    v = [x[0], x[1], x[2]];
+    for (let k = 0; k < n; k++) {
+      const dt = dts[k];
+      const X0 = L0 + v[0] * dt;
+      const X1 = L1 + v[1] * dt;
+      const X2 = L2 + v[2] * dt - 0.5 * g * dt * dt;
+      const d = P[8]! * X0 + P[9]! * X1 + P[10]! * X2 + P[11]!;
+      if (d <= 0) return null;
+      const u = (P[0]! * X0 + P[1]! * X1 + P[2]! * X2 + P[3]!) / d;
+      const vv = (P[4]! * X0 + P[5]! * X1 + P[6]! * X2 + P[7]!) / d;
+      const r = Math.hypot(u - obs[k].u, vv - obs[k].v);
+      residualsPx[k] = r;
+      depths[k] = d;
+      weights[k] = r <= huberPx ? 1 : huberPx / r;
+    }
   }
   const rmsPx = Math.sqrt(residualsPx.reduce((s, r) => s + r * r, 0) / residualsPx.length);
   const vLand = v;

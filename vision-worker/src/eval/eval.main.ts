@@ -21,7 +21,7 @@ import type { FrameDetector } from '../detect/onnx-detector';
 import { CachedDetector } from './cached-detector';
 import { GroundTruthDetector, gtBoxesFile } from './gt-detector';
 import { loadDataset, type Clip } from './dataset';
-import { matchClip, score, type ClipMatch, type Span } from './scoring';
+import { matchClip, score, spanOf, type ClipMatch, type Span } from './scoring';
 
 const PKG = resolve(__dirname, '../..');
 const REPO = resolve(PKG, '..');
@@ -37,7 +37,10 @@ interface Args {
    * file): the file name, gt-boxes.json (taken at the end of the motion blur) or gt-boxes-middle.json.
    */
   gtBoxes?: string;
-  /** Diagnostic: a directory where the detector's output is kept per clip and replayed (judgement-only changes). */
+  /**
+   * Diagnostic: a directory where the detector's output (or, with gtBoxes, the renderer's boxes) is kept per
+   * clip for the frames the motion gate sent on, and replayed (judgement-only changes; `tune`).
+   */
   detsCache?: string;
 }
 
@@ -59,8 +62,10 @@ function parseArgs(argv: string[]): Args {
 
 async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, gtBoxes?: string, maxSide = 640, detsCache?: string) {
   const src = await FfmpegSource.open({ uri: clip.video, maxSide });
-  const cached = detsCache && !gtBoxes ? new CachedDetector(onnx, join(detsCache, `${clip.name}.json`)) : undefined;
-  const detector: FrameDetector = gtBoxes ? new GroundTruthDetector(join(clip.dir, gtBoxes), src.scale) : (cached ?? onnx);
+  const base: FrameDetector = gtBoxes ? new GroundTruthDetector(join(clip.dir, gtBoxes), src.scale) : onnx;
+  // with --gt-boxes too: the cache then records which frames the gate sent on, for replaying the judges (tune)
+  const cached = detsCache ? new CachedDetector(base, join(detsCache, `${clip.name}.json`)) : undefined;
+  const detector: FrameDetector = cached ?? base;
   const camera = CameraModel.scaled({ ...clip.camera, width: src.width / src.scale, height: src.height / src.scale }, src.scale);
   const pipeline = new CameraPipeline({
     cameraId: clip.name,
@@ -99,8 +104,6 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6 + children;
 }
 
-const toSpan = (j: Judgement): Span => ({ kind: j.kind === 'kick' ? 'kick' : 'throw', startFrame: j.startFrame, endFrame: j.endFrame });
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   let dataset = args.dataset;
@@ -122,7 +125,7 @@ async function main() {
   const cpu0 = cpuSeconds();
   for (const clip of clips) {
     const r = await runClip(clip, detector, true, args.gtBoxes, 640, args.detsCache);
-    const m = matchClip(clip.labels.events, r.judgements.map(toSpan));
+    const m = matchClip(clip.labels.events, r.judgements.map(spanOf));
     matches.push(m);
     frames += r.frames;
     detected += r.detected;

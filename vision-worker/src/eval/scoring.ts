@@ -1,3 +1,5 @@
+import type { Judgement } from '../judge/judgement';
+
 export type EvalKind = 'throw' | 'kick';
 
 export interface Span {
@@ -20,6 +22,9 @@ export interface ClipMatch {
   falsePositives: Span[];
   misses: Span[];
 }
+
+/** S1 (throw and drop) is scored as `throw`, S2 as `kick`. */
+export const spanOf = (j: Pick<Judgement, 'kind' | 'startFrame' | 'endFrame'>): Span => ({ kind: j.kind === 'kick' ? 'kick' : 'throw', startFrame: j.startFrame, endFrame: j.endFrame });
 
 const overlaps = (a: Span, b: Span) => a.startFrame <= b.endFrame && b.startFrame <= a.endFrame;
 

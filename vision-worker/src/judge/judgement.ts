@@ -1,6 +1,8 @@
 import type { CameraModel, Pt } from '../calibration/calibration';
 import type { Box } from '../detect/yolo-decode';
 import { centre, type Track, type TrackPoint } from '../track/tracker';
+import type { KickTuning } from './kick-judge';
+import type { ThrowTuning } from './throw-judge';
 
 export type ZoneKind = 'conveyor' | 'floor' | 'drop';
 export interface Zone {
@@ -35,6 +37,13 @@ export interface JudgeContext {
   camera: CameraModel;
   settings: JudgeSettings;
   zones: readonly Zone[];
+  /** Overrides of the judges' non-rule thresholds (defaults in each judge); evaluation tooling only. */
+  tuning?: JudgeTuning;
+}
+
+export interface JudgeTuning {
+  throw?: Partial<ThrowTuning>;
+  kick?: Partial<KickTuning>;
 }
 
 export interface Judgement {

@@ -1,9 +1,23 @@
 import { centre, type Track, type TrackPoint } from '../track/tracker';
 import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
-const PRE_STILL = 6;
-/** How far a resting parcel's box centre may wander (detector jitter, partial occlusion) and still be at rest. */
-const restRadius = (b: TrackPoint['box']) => Math.max(3, 0.12 * Math.hypot(b[2] - b[0], b[3] - b[1]));
+/**
+ * The kick judge's thresholds that are not the rule's own (speed and distance are in the floor's settings):
+ * chosen on the validation sets (`src/eval/tune.main.ts`), never on the held-out set.
+ */
+export interface KickTuning {
+  /** Observations a parcel must lie still before a kick. */
+  preStill: number;
+  /** How far a resting parcel's box centre may wander (detector jitter, partial occlusion), as a share of its box diagonal (at least 3 px). */
+  restRadiusFrac: number;
+  /** A resting parcel below this share of a person's box height is at their feet (above it, in the hands). */
+  footLevel: number;
+  /** Cosine between the first step and the first three steps: a slide keeps its direction. */
+  minDirectionCos: number;
+}
+
+export const DEFAULT_KICK_TUNING: KickTuning = { preStill: 6, restRadiusFrac: 0.12, footLevel: 0.6, minDirectionCos: 0.5 };
+
 const MAX_SLIDE_S = 2.5;
 /** Faster than any foot: a track that jumped between parcels. */
 const MAX_KICK_SPEED = 1000;
@@ -16,18 +30,26 @@ const MAX_KICK_SPEED = 1000;
  */
 export class KickJudge {
   private consumed = new Map<string, number>();
+  private readonly tune: KickTuning;
 
-  constructor(private readonly ctx: JudgeContext) {}
+  constructor(private readonly ctx: JudgeContext) {
+    this.tune = { ...DEFAULT_KICK_TUNING, ...ctx.tuning?.kick };
+  }
+
+  private restRadius(b: TrackPoint['box']): number {
+    return Math.max(3, this.tune.restRadiusFrac * Math.hypot(b[2] - b[0], b[3] - b[1]));
+  }
 
   judge(parcel: Track, persons: readonly Track[], ended: boolean): Judgement | null {
     const from = this.consumed.get(parcel.id) ?? -1;
     const obs = parcel.history.filter((h) => h.frame > from);
-    if (obs.length < PRE_STILL + 3) return null;
+    const { preStill } = this.tune;
+    if (obs.length < preStill + 3) return null;
     const speeds = imageSpeeds(obs);
     // still: slow per frame, and (across a gap, when a person hid the parcel) not displaced either: a parcel
     // that reappears a box-width away after being hidden was moved while out of sight
     const still = speeds.map((s, i) => i > 0 && s < stillThreshold(obs[i].box) && s * (obs[i].frame - obs[i - 1].frame) < 2 * stillThreshold(obs[i].box));
-    // onset: the first observation to leave the spot where the parcel lay for more than PRE_STILL observations.
+    // onset: the first observation to leave the spot where the parcel lay for more than `preStill` observations.
     // The spot is a small radius around where the rest began, not frame-to-frame stillness: a detector's box
     // flickering on a resting parcel that a person is stepping in front of is still rest.
     let onset = -1;
@@ -35,15 +57,15 @@ export class KickJudge {
     for (let i = 1; i < obs.length; i++) {
       const [ax, ay] = centre(obs[anchor].box);
       const [x, y] = centre(obs[i].box);
-      if (Math.hypot(x - ax, y - ay) <= restRadius(obs[anchor].box)) continue;
-      if (i - anchor > PRE_STILL) {
+      if (Math.hypot(x - ax, y - ay) <= this.restRadius(obs[anchor].box)) continue;
+      if (i - anchor > preStill) {
         onset = i;
         break;
       }
       anchor = i;
     }
     if (onset < 0) {
-      if (obs.length > 12) this.consumed.set(parcel.id, obs[obs.length - PRE_STILL - 2].frame);
+      if (obs.length > 12) this.consumed.set(parcel.id, obs[obs.length - preStill - 2].frame);
       return null;
     }
     const n = obs.length;
@@ -86,7 +108,7 @@ export class KickJudge {
     const d1 = [floor[onset][0] - floor[onset - 1][0], floor[onset][1] - floor[onset - 1][1]];
     const d3 = [floor[onset + 3][0] - floor[onset - 1][0], floor[onset + 3][1] - floor[onset - 1][1]];
     const cos = (d1[0] * d3[0] + d1[1] * d3[1]) / (Math.hypot(d1[0], d1[1]) * Math.hypot(d3[0], d3[1]) + 1e-9);
-    if (cos < 0.5) return null;
+    if (cos < this.tune.minDirectionCos) return null;
     // the foot: the bottom of a person's box, on the floor, next to the resting parcel at the contact
     let who: { track: Track; box: TrackPoint['box']; dist: number } | undefined;
     for (const p of persons) {
@@ -96,7 +118,7 @@ export class KickJudge {
       const dist = Math.hypot(fx - floor[onset - 1][0], fy - floor[onset - 1][1]);
       // at the feet, not in the hands: a parcel held still and then thrown also "starts moving next to a person"
       const ph0 = personAt(p, rest.frame, 3) ?? ph;
-      const footLevel = centre(rest.box)[1] >= ph0.box[1] + 0.6 * (ph0.box[3] - ph0.box[1]);
+      const footLevel = centre(rest.box)[1] >= ph0.box[1] + this.tune.footLevel * (ph0.box[3] - ph0.box[1]);
       if (dist <= settings.footReachCm && footLevel && (!who || dist < who.dist)) who = { track: p, box: ph.box, dist };
     }
     if (!who) return null;

@@ -7,31 +7,70 @@ const MIN_SPAN_S = 0.2;
 const MAX_WINDOW = 45;
 /** Centre height of a parcel lying on the floor, for a fall whose landing left the view. */
 const RESTING_CENTRE_CM = 15;
-/** Horizontal uncertainty of "the parcel is at the thrower's position at the release" (hands reach ~0.7 m). */
-const ANCHOR_SIGMA_CM = 50;
 const PIXEL_SIGMA = 2;
-const MAX_DOWNWARD_RELEASE = 150;
 /** Fitted landing vs where the parcel rests (it slides a little after landing). */
 const LANDING_TOLERANCE_CM = 60;
 const LANDED_CENTRE_MAX_CM = 45;
 /** Centre height of a parcel that has just landed (parcels are ~10–35 cm tall). */
 const LANDED_CENTRE_CM = 12;
-/** Landed fits: rms within max(LANDED_TOL_PX, LANDED_TOL_FRAC × box diagonal, LANDED_TOL_JITTER × rest jitter). */
-const LANDED_TOL_PX = 3;
-const LANDED_TOL_FRAC = 0.04;
 const LANDED_MIN_POINTS = 4;
-/** The hands are in the upper part of a person's box: a release point below this share of it is at the feet. */
-const HAND_LEVEL_MAX = 0.6;
-/** Times the jitter of the track's boxes at rest (lower quartile of their steps) that a fitted fall may miss its boxes by. */
-const LANDED_TOL_JITTER = 2.5;
-/** Observations before the end of the motion where the landing is looked for (a slide lasts up to ~0.4 s). */
-const LANDING_SEARCH = 14;
-/** Seen motion over the last two intervals before the landing, as a share of the fitted fall's. */
-const LANDING_SPEED_SHARE = 0.5;
-/** A later landing is preferred while its fit is within this factor of the best one's (a share of the track's own noise). */
-const LANDING_SLACK = 1.3;
-/** The release: the earliest start whose fit is within this factor (+0.2 px) of the best later start's. */
-const RELEASE_SLACK = 1.5;
+/** Longer than any fall that stays within the fit's height bounds (-30…300 cm: at most 1.6 s). */
+const MAX_FALL_S = 2;
+
+/**
+ * The throw judge's thresholds that are not physics: tolerances for box noise and the shares that tell a fall
+ * from a carry. They are chosen on the validation sets (`src/eval/tune.main.ts`), never on the held-out set.
+ */
+export interface ThrowTuning {
+  /** Horizontal uncertainty of "the parcel is at the thrower's position at the release" (hands reach ~0.7 m). */
+  anchorSigmaCm: number;
+  /** A fall is not hurled at the floor faster than this (cm/s downward at the release). */
+  maxDownwardRelease: number;
+  /** Landed fits: rms within max(landedTolPx, landedTolFrac × box diagonal, landedTolJitter × rest jitter). */
+  landedTolPx: number;
+  landedTolFrac: number;
+  /** Times the jitter of the track's boxes at rest (lower quartile of their steps) that a fitted fall may miss its boxes by. */
+  landedTolJitter: number;
+  /** The hands are in the upper part of a person's box: a release point below this share of it is at the feet. */
+  handLevelMax: number;
+  /** Observations before the end of the motion where the landing is looked for (a slide lasts up to ~0.4 s). */
+  landingSearch: number;
+  /** Seen motion over the last two intervals before the landing, as a share of the fitted fall's. */
+  landingSpeedShare: number;
+  /** A later landing is preferred while its fit is within this factor of the best one's (a share of the track's own noise). */
+  landingSlack: number;
+  /** The release: the earliest start whose fit is within this factor (+0.2 px) of the best later start's. */
+  releaseSlack: number;
+  /** Falls whose landing is not seen: rms within max(flightTolPx, flightTolFrac × box diagonal). */
+  flightTolPx: number;
+  flightTolFrac: number;
+  /**
+   * A fall accelerates: the seen motion over the last two intervals before the landing must be at least this
+   * share of the motion over the two before them (a hand lowering a parcel slows it down; 0 turns it off).
+   */
+  landingAccelShare: number;
+  /** 1: boxes cut by the image edge (within 2 px) are left out of the fits: their centre moves with the cut, not the parcel. */
+  ignoreEdgeBoxes: number;
+}
+
+export const DEFAULT_THROW_TUNING: ThrowTuning = {
+  anchorSigmaCm: 50,
+  maxDownwardRelease: 150,
+  landedTolPx: 3,
+  landedTolFrac: 0.04,
+  landedTolJitter: 2.5,
+  handLevelMax: 0.6,
+  landingSearch: 14,
+  landingSpeedShare: 0.5,
+  landingSlack: 1.3,
+  releaseSlack: 1.5,
+  flightTolPx: 1.5,
+  flightTolFrac: 0.035,
+  landingAccelShare: 0,
+  ignoreEdgeBoxes: 0,
+};
+
+const EDGE_PX = 2;
 
 interface Candidate {
   id: string;
@@ -69,13 +108,18 @@ interface Flight {
  */
 export class ThrowJudge {
   private consumed = new Map<string, number>();
+  private readonly tune: ThrowTuning;
 
-  constructor(private readonly ctx: JudgeContext) {}
+  constructor(private readonly ctx: JudgeContext) {
+    this.tune = { ...DEFAULT_THROW_TUNING, ...ctx.tuning?.throw };
+  }
 
   /** Looks at a parcel track once it has come to rest again (or ended); returns a violation if it was thrown. */
   judge(parcel: Track, persons: readonly Track[], ended: boolean): Judgement | null {
     const from = this.consumed.get(parcel.id) ?? -1;
-    const obs = parcel.history.filter((h) => h.frame > from);
+    const { width, height } = this.ctx.camera.input;
+    const cut = (b: TrackPoint['box']) => b[0] <= EDGE_PX || b[1] <= EDGE_PX || b[2] >= width - EDGE_PX || b[3] >= height - EDGE_PX;
+    const obs = parcel.history.filter((h) => h.frame > from && !(this.tune.ignoreEdgeBoxes && cut(h.box)));
     if (obs.length < MIN_POINTS) return null;
     const speeds = imageSpeeds(obs);
     const still = speeds.map((s, i) => s < stillThreshold(obs[i].box));
@@ -128,7 +172,7 @@ export class ThrowJudge {
   private releasedByHand(obs: readonly TrackPoint[], s: number, who: Candidate): boolean {
     // the highest of the last few points: the fitted start can lag the release by a frame or two
     const top = Math.min(...obs.slice(Math.max(0, s - 2), s + 1).map((o) => centre(o.box)[1]));
-    return top < who.box[1] + HAND_LEVEL_MAX * (who.box[3] - who.box[1]);
+    return top < who.box[1] + this.tune.handLevelMax * (who.box[3] - who.box[1]);
   }
 
   /**
@@ -154,21 +198,39 @@ export class ThrowJudge {
     const jitter = restSteps.length ? restSteps[Math.floor(restSteps.length / 4)] : 1;
     // the landing: in the last stretch of the motion (the judge runs when the parcel settles, and a slide
     // after the landing is short); which observation it is, the fits below decide
-    const kFrom = Math.max(a + LANDED_MIN_POINTS - 1, b - LANDING_SEARCH);
+    const kFrom = Math.max(a + LANDED_MIN_POINTS - 1, b - this.tune.landingSearch);
     if (kFrom > kMax) return null;
     const diagOf = (o: TrackPoint) => Math.hypot(o.box[2] - o.box[0], o.box[3] - o.box[1]);
     type Cand = { fit: FallFit; e: number; tol: number; rms: number; tLand: number };
+    // every (start, landing) fit, once per start: the release search below asks again for the same landing
+    const memo = new Map<number, Cand[]>();
     const fitFrom = (s: number, onlyLanding?: number): Cand | null => {
+      let all = memo.get(s);
+      if (!all) {
+        all = candsFrom(s);
+        memo.set(s, all);
+      }
+      const cands = onlyLanding === undefined ? all : all.filter((c) => Math.abs(c.tLand - onlyLanding) <= 1e-9);
+      if (!cands.length) return null;
+      // the latest landing among those that fit about as well as the best: one taken too early (a point still
+      // in the air) can fit a short window as well, one taken too late puts points already sliding on the
+      // floor into the fall, which fits worse
+      const least = Math.min(...cands.map((c) => c.rms));
+      return cands.filter((c) => c.rms <= this.tune.landingSlack * least).sort((x, y) => y.tLand - x.tLand)[0];
+    };
+    const candsFrom = (s: number): Cand[] => {
       const cands: Cand[] = [];
       for (let k = Math.max(s + 1, kFrom); k <= kMax; k++) {
         const [lx, ly] = camera.imageToPlane([pts[k].u, pts[k].v], LANDED_CENTRE_CM);
         const landing: Vec3 = [lx, ly, LANDED_CENTRE_CM];
         for (const frac of [0, 0.25, 0.5, 0.75]) {
           const tLand = obs[k].t - frac * (obs[k].t - obs[k - 1].t);
-          if (onlyLanding !== undefined && Math.abs(tLand - onlyLanding) > 1e-9) continue;
           // the observation at k is already on the floor unless the landing is exactly there
           const e = frac === 0 ? k : k - 1;
           if (e - s + 1 < LANDED_MIN_POINTS) continue;
+          // a fall whose points all stay between -30 and 300 cm (checked below) lasts at most 1.6 s: a longer
+          // window (a carry before the release) cannot pass, so it is not fitted
+          if (tLand - pts[s].t > MAX_FALL_S) continue;
           const win = pts.slice(s, e + 1);
           const fit = fitLandedFall(camera, win, landing, tLand);
           if (!fit) continue;
@@ -177,11 +239,11 @@ export class ThrowJudge {
           if (r.length >= 6) r.pop();
           const rms = Math.sqrt(r.reduce((acc, x) => acc + x * x, 0) / r.length);
           const meanDiag = obs.slice(s, e + 1).reduce((acc, o) => acc + diagOf(o), 0) / win.length;
-          const tol = Math.max(LANDED_TOL_PX, LANDED_TOL_FRAC * meanDiag, LANDED_TOL_JITTER * jitter);
+          const tol = Math.max(this.tune.landedTolPx, this.tune.landedTolFrac * meanDiag, this.tune.landedTolJitter * jitter);
           if (rms > tol) continue;
           const v0: Vec3 = [fit.vLand[0], fit.vLand[1], fit.vLand[2] - GRAVITY_CM_S2 * (win[0].t - tLand)];
           const zs = win.map((w) => fit.at(w.t)[2]);
-          if (Math.min(...zs) < -30 || Math.max(...zs) > 300 || Math.hypot(...v0) > 1200 || v0[2] < -MAX_DOWNWARD_RELEASE) continue;
+          if (Math.min(...zs) < -30 || Math.max(...zs) > 300 || Math.hypot(...v0) > 1200 || v0[2] < -this.tune.maxDownwardRelease) continue;
           // a fall ends at its fastest: the boxes must still be moving as fast as the fitted fall just before the
           // landing (a parcel lowered by hand slows down to nothing before it is let go)
           if (e - s >= 2) {
@@ -189,17 +251,17 @@ export class ThrowJudge {
             const [u1, v1i] = camera.project(fit.at(win[win.length - 1].t));
             const model = Math.hypot(u1 - u0, v1i - v0i);
             const seen = Math.hypot(win[win.length - 1].u - win[win.length - 3].u, win[win.length - 1].v - win[win.length - 3].v);
-            if (seen < LANDING_SPEED_SHARE * model) continue;
+            if (seen < this.tune.landingSpeedShare * model) continue;
+          }
+          if (this.tune.landingAccelShare > 0 && e - s >= 4) {
+            const L = win.length - 1;
+            const dist = (i: number, j: number) => Math.hypot(win[i].u - win[j].u, win[i].v - win[j].v);
+            if (dist(L, L - 2) < this.tune.landingAccelShare * dist(L - 2, L - 4)) continue;
           }
           cands.push({ fit: { at: fit.at, v0, rmsPx: rms }, e: k, tol, rms, tLand });
         }
       }
-      if (!cands.length) return null;
-      // the latest landing among those that fit about as well as the best: one taken too early (a point still
-      // in the air) can fit a short window as well, one taken too late puts points already sliding on the
-      // floor into the fall, which fits worse
-      const least = Math.min(...cands.map((c) => c.rms));
-      return cands.filter((c) => c.rms <= LANDING_SLACK * least).sort((x, y) => y.tLand - x.tLand)[0];
+      return cands;
     };
     // with the landing free, a start in the carry can find some early "landing" that its short window fits;
     // the fall is the longest window that fits (release to landing), whatever its start
@@ -226,7 +288,7 @@ export class ThrowJudge {
       if (c && c.e - s >= LANDED_MIN_POINTS + 1) tail.push({ s, c });
     }
     const floorRms = tail.length ? Math.min(...tail.map((x) => x.c.rms)) : longest.c.rms;
-    const chosen = tail.find((x) => x.c.rms <= RELEASE_SLACK * floorRms + 0.2) ?? longest;
+    const chosen = tail.find((x) => x.c.rms <= this.tune.releaseSlack * floorRms + 0.2) ?? longest;
     const start = chosen.s;
     const found = chosen.c;
     const who = holderAt(start, found.fit);
@@ -250,13 +312,13 @@ export class ThrowJudge {
     const attempt = (s: number, e: number, who?: Candidate, people: Candidate[] = []): Flight | null => {
       const win = pts.slice(s, e + 1);
       const meanDiag = obs.slice(s, e + 1).reduce((acc, o) => acc + Math.hypot(o.box[2] - o.box[0], o.box[3] - o.box[1]), 0) / win.length;
-      const tol = Math.max(1.5, 0.035 * meanDiag);
+      const tol = Math.max(this.tune.flightTolPx, this.tune.flightTolFrac * meanDiag);
       // gravity alone pins the depth poorly on a short, noisy track: when the landing is not seen, anchor it
       // softly at the release to the thrower's feet (a seen landing is checked against the rest position instead)
       let prior: FitPrior | undefined;
       const depthTo = (x: number, y: number) => Math.hypot(camera.center[0] - x, camera.center[1] - y, camera.center[2]);
       if (who) {
-        prior = { t: win[0].t, x: who.feet[0], y: who.feet[1], weight: (depthTo(who.feet[0], who.feet[1]) * PIXEL_SIGMA) / ANCHOR_SIGMA_CM };
+        prior = { t: win[0].t, x: who.feet[0], y: who.feet[1], weight: (depthTo(who.feet[0], who.feet[1]) * PIXEL_SIGMA) / this.tune.anchorSigmaCm };
       }
       const fit = fitBallistic(camera, win, undefined, prior);
       if (!fit || fit.rmsPx > tol || !this.plausible(fit, win, rest)) return null;
@@ -311,7 +373,7 @@ export class ThrowJudge {
     if (Math.hypot(...fit.v0) > 1200) return false;
     // released, not hurled at the floor: a fall needs its time (50 cm takes 0.32 s from rest), and a window
     // that starts while the hand is still lowering the parcel would otherwise read as a fast downward throw
-    if (fit.v0[2] < -MAX_DOWNWARD_RELEASE) return false;
+    if (fit.v0[2] < -this.tune.maxDownwardRelease) return false;
     if (!rest) return true;
     const land = fit.at(win[win.length - 1].t);
     if (land[2] > LANDED_CENTRE_MAX_CM) return false; // the window must reach the floor: the whole fall is seen

@@ -2,7 +2,7 @@ import type { CameraModel } from '../calibration/calibration';
 import { MotionGate, type MotionGateOptions } from '../detect/motion-gate';
 import type { Frame, FrameDetector } from '../detect/onnx-detector';
 import { KickJudge } from '../judge/kick-judge';
-import { bottomCentre, inZone, stillThreshold, type JudgeSettings, type Judgement, type Zone } from '../judge/judgement';
+import { bottomCentre, inZone, stillThreshold, type JudgeSettings, type JudgeTuning, type Judgement, type Zone } from '../judge/judgement';
 import { ThrowJudge } from '../judge/throw-judge';
 import type { SourceFrame } from '../frames/frame-source';
 import { Tracker, last, type Track } from '../track/tracker';
@@ -19,6 +19,8 @@ export interface PipelineOptions {
   motion: MotionGateOptions | null;
   /** Frames kept for evidence (snapshots at the release, clips around it). */
   ringFrames: number;
+  /** Evaluation tooling only: overrides of the judges' thresholds. */
+  tuning?: JudgeTuning;
 }
 
 export interface PipelineStats {
@@ -44,7 +46,7 @@ export class CameraPipeline {
 
   constructor(private readonly o: PipelineOptions) {
     this.tracker = new Tracker(`${o.cameraId}:`);
-    const ctx = { camera: o.camera, settings: o.settings, zones: o.zones };
+    const ctx = { camera: o.camera, settings: o.settings, zones: o.zones, tuning: o.tuning };
     this.throwJudge = new ThrowJudge(ctx);
     this.kickJudge = new KickJudge(ctx);
     this.parcelId = o.detector.classNames.indexOf(o.parcelClass);

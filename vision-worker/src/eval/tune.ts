@@ -1,0 +1,94 @@
+import type { JudgeTuning } from '../judge/judgement';
+import { DEFAULT_KICK_TUNING, type KickTuning } from '../judge/kick-judge';
+import { DEFAULT_THROW_TUNING, type ThrowTuning } from '../judge/throw-judge';
+import { score, type ClipMatch } from './scoring';
+
+/** A flat point of the search: `throw.<key>` and `kick.<key>` values. */
+export type Point = Record<string, number>;
+
+export const DEFAULT_POINT: Point = {
+  ...Object.fromEntries(Object.entries(DEFAULT_THROW_TUNING).map(([k, v]) => [`throw.${k}`, v])),
+  ...Object.fromEntries(Object.entries(DEFAULT_KICK_TUNING).map(([k, v]) => [`kick.${k}`, v])),
+};
+
+/** The values tried for each threshold (each includes its default). */
+export const GRID: Record<string, number[]> = {
+  'throw.landedTolPx': [2, 2.5, 3, 3.5, 4],
+  'throw.landedTolFrac': [0.03, 0.035, 0.04, 0.045, 0.05],
+  'throw.landedTolJitter': [1.5, 2, 2.5, 3, 4],
+  'throw.landingSpeedShare': [0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+  'throw.landingSlack': [1.1, 1.2, 1.3, 1.5, 1.8],
+  'throw.releaseSlack': [1.2, 1.5, 2, 2.5],
+  'throw.handLevelMax': [0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
+  'throw.landingSearch': [8, 10, 14, 18],
+  'throw.maxDownwardRelease': [100, 150, 200, 300],
+  'throw.flightTolPx': [1, 1.5, 2, 2.5],
+  'throw.flightTolFrac': [0.025, 0.03, 0.035, 0.04, 0.05],
+  'throw.anchorSigmaCm': [30, 50, 80],
+  'throw.landingAccelShare': [0, 0.6, 0.8, 1, 1.2],
+  'throw.ignoreEdgeBoxes': [0, 1],
+  'kick.preStill': [4, 5, 6, 7, 8],
+  'kick.restRadiusFrac': [0.08, 0.1, 0.12, 0.15, 0.2],
+  'kick.footLevel': [0.5, 0.55, 0.6, 0.65, 0.7],
+  'kick.minDirectionCos': [0.3, 0.5, 0.7, 0.8],
+};
+
+export function toTuning(p: Point): JudgeTuning {
+  const throwT: Partial<ThrowTuning> = {};
+  const kickT: Partial<KickTuning> = {};
+  for (const [k, v] of Object.entries(p)) {
+    const [judge, key] = k.split('.');
+    if (judge === 'throw' && key in DEFAULT_THROW_TUNING) throwT[key as keyof ThrowTuning] = v;
+    else if (judge === 'kick' && key in DEFAULT_KICK_TUNING) kickT[key as keyof KickTuning] = v;
+    else throw new Error(`unknown threshold ${k}`);
+  }
+  return { throw: throwT, kick: kickT };
+}
+
+export const pointKey = (p: Point) =>
+  Object.keys(p)
+    .sort()
+    .map((k) => `${k}=${p[k]}`)
+    .join(',');
+
+/** Matches of each source (a box source: renderer end/middle, a detector) on a set of clips. */
+export type Evaluate = (p: Point, clips: readonly string[]) => Promise<ClipMatch[][]>;
+
+/** The objective: throw and kick F1 averaged, then averaged over the box sources (each source counts alike). */
+export function objective(bySource: readonly ClipMatch[][]): number {
+  const per = bySource.map((m) => (score('throw', m).f1 + score('kick', m).f1) / 2);
+  return per.reduce((a, b) => a + b, 0) / Math.max(1, per.length);
+}
+
+/**
+ * Coordinate descent over the grid from `start`: each threshold in turn takes the value that scores best with
+ * the others fixed; a change must beat the current value (ties keep it, so unneeded moves are not made).
+ */
+export async function coordinateDescent(evaluate: Evaluate, clips: readonly string[], start: Point, grid: Record<string, number[]>, passes = 2): Promise<{ point: Point; value: number }> {
+  let point = { ...start };
+  let value = objective(await evaluate(point, clips));
+  for (let pass = 0; pass < passes; pass++) {
+    let moved = false;
+    for (const [key, values] of Object.entries(grid)) {
+      for (const v of values) {
+        if (v === point[key]) continue;
+        const cand = { ...point, [key]: v };
+        const cv = objective(await evaluate(cand, clips));
+        if (cv > value + 1e-9) {
+          point = cand;
+          value = cv;
+          moved = true;
+        }
+      }
+    }
+    if (!moved) break;
+  }
+  return { point, value };
+}
+
+/** Splits clip names into k folds, the same way every run (a fixed shuffle by a string hash). */
+export function folds(names: readonly string[], k: number): string[][] {
+  const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 2166136261);
+  const sorted = [...names].sort((a, b) => hash(a) - hash(b) || a.localeCompare(b));
+  return Array.from({ length: k }, (_, i) => sorted.filter((_, j) => j % k === i));
+}
