@@ -5,7 +5,7 @@
  * objective averages throw and kick F1 over the sources, so no threshold is fitted to one way of boxing.
  *
  *   node dist/eval/tune.main.js <dataset-dir>... --source <name>=<cache-dir>... [--folds 5] [--passes 2]
- *        [--params key,...]    (search only these thresholds)
+ *        [--params key,...]    (search only these thresholds)  [--threads 2]
  *        [--at key=value,...]   (start point; with --score-only, just score it)
  *
  * It prints the default thresholds' scores, the k-fold cross-validated scores of the tuning (each fold's clips
@@ -14,6 +14,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadReplay, replayClip, type ReplayClip } from './replay';
 import { matchClip, score, spanOf, type ClipMatch } from './scoring';
 import { coordinateDescent, DEFAULT_POINT, folds, GRID, objective, pointKey, toTuning, type Point } from './tune';
@@ -27,11 +28,12 @@ interface Args {
   scoreOnly: boolean;
   /** The thresholds searched (default: every one in GRID). */
   params: string[];
+  threads: number;
   out?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { datasets: [], sources: [], folds: 5, passes: 2, at: { ...DEFAULT_POINT }, scoreOnly: false, params: Object.keys(GRID) };
+  const a: Args = { datasets: [], sources: [], folds: 5, passes: 2, at: { ...DEFAULT_POINT }, scoreOnly: false, params: Object.keys(GRID), threads: 2 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--source') {
@@ -40,6 +42,7 @@ function parseArgs(argv: string[]): Args {
       a.sources.push({ name, dir: resolve(dir) });
     } else if (v === '--folds') a.folds = Number(argv[++i]);
     else if (v === '--passes') a.passes = Number(argv[++i]);
+    else if (v === '--threads') a.threads = Math.max(1, Math.floor(Number(argv[++i])) || 1);
     else if (v === '--score-only') a.scoreOnly = true;
     else if (v === '--out') a.out = resolve(argv[++i]);
     else if (v === '--params') {
@@ -53,7 +56,7 @@ function parseArgs(argv: string[]): Args {
         if (!(k in DEFAULT_POINT) || !Number.isFinite(Number(val))) throw new Error(`--at: ${kv} is not <threshold>=<number> (thresholds: ${Object.keys(DEFAULT_POINT).join(', ')})`);
         a.at[k] = Number(val);
       }
-    } else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --source, --folds, --passes, --params, --at, --score-only, --out)`);
+    } else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --source, --folds, --passes, --params, --threads, --at, --score-only, --out)`);
     else a.datasets.push(resolve(v));
   }
   if (!a.datasets.length || !a.sources.length) throw new Error('usage: tune <dataset-dir>... --source <name>=<cache-dir>...');
@@ -73,38 +76,77 @@ const changes = (p: Point) =>
     .map((k) => `${k}=${p[k]}`)
     .join(', ') || '(the defaults)';
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
+interface Job {
+  source: string;
+  name: string;
+}
+
+async function loadAll(datasets: readonly string[], sources: readonly { name: string; dir: string }[]) {
   const replays = new Map<string, Map<string, ReplayClip>>();
-  for (const s of args.sources) {
+  for (const s of sources) {
     const m = new Map<string, ReplayClip>();
-    for (const d of args.datasets) for (const c of await loadReplay(d, s.dir)) m.set(c.name, c);
+    for (const d of datasets) for (const c of await loadReplay(d, s.dir)) m.set(c.name, c);
     replays.set(s.name, m);
   }
+  return replays;
+}
+
+/** A replay worker: one per core, each with every clip loaded, judging the clips it is sent at a given point. */
+async function workerMain() {
+  const { datasets, sources } = workerData as { datasets: string[]; sources: { name: string; dir: string }[] };
+  const replays = await loadAll(datasets, sources);
+  parentPort!.on('message', (msg: { id: number; jobs: Job[]; point: Point }) => {
+    void (async () => {
+      const tuning = toTuning(msg.point);
+      const matches: ClipMatch[] = [];
+      for (const j of msg.jobs) {
+        const clip = replays.get(j.source)!.get(j.name)!;
+        matches.push(matchClip(clip.labels, (await replayClip(clip, tuning)).map(spanOf)));
+      }
+      parentPort!.postMessage({ id: msg.id, matches });
+    })();
+  });
+  parentPort!.postMessage({ ready: true });
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const replays = await loadAll(args.datasets, args.sources);
   const names = [...replays.values().next().value!.keys()].sort();
-  console.log(`${names.length} clips × ${args.sources.length} sources (${args.sources.map((s) => s.name).join(', ')})`);
+  console.log(`${names.length} clips × ${args.sources.length} sources (${args.sources.map((s) => s.name).join(', ')}), ${args.threads} threads`);
+  const workers = await Promise.all(
+    Array.from({ length: args.threads }, () => {
+      const w = new Worker(__filename, { workerData: { datasets: args.datasets, sources: args.sources } });
+      return new Promise<Worker>((ok, fail) => {
+        w.once('error', fail);
+        w.once('message', () => ok(w));
+      });
+    }),
+  );
+  let nextId = 0;
+  const run = (w: Worker, jobs: Job[], point: Point) =>
+    new Promise<ClipMatch[]>((ok) => {
+      const id = nextId++;
+      const on = (m: { id: number; matches: ClipMatch[] }) => {
+        if (m.id !== id) return;
+        w.off('message', on);
+        ok(m.matches);
+      };
+      w.on('message', on);
+      w.postMessage({ id, jobs, point });
+    });
   const memo = new Map<string, ClipMatch>();
   let evaluations = 0;
   const evaluate = async (p: Point, clips: readonly string[]) => {
     evaluations++;
     const key = pointKey(p);
-    const tuning = toTuning(p);
-    const out: ClipMatch[][] = [];
-    for (const s of args.sources) {
-      const matches: ClipMatch[] = [];
-      for (const name of clips) {
-        const k = `${s.name}|${name}|${key}`;
-        let m = memo.get(k);
-        if (!m) {
-          const clip = replays.get(s.name)!.get(name)!;
-          m = matchClip(clip.labels, (await replayClip(clip, tuning)).map(spanOf));
-          memo.set(k, m);
-        }
-        matches.push(m);
-      }
-      out.push(matches);
-    }
-    return out;
+    const k = (j: Job) => `${j.source}|${j.name}|${key}`;
+    const missing = args.sources.flatMap((s) => clips.map((name) => ({ source: s.name, name }))).filter((j) => !memo.has(k(j)));
+    // round-robin, so slow clips spread over the workers
+    const parts = workers.map((_, i) => missing.filter((_, j) => j % workers.length === i));
+    const results = await Promise.all(parts.map((jobs, i) => (jobs.length ? run(workers[i], jobs, p) : Promise.resolve([]))));
+    parts.forEach((jobs, i) => jobs.forEach((j, n) => memo.set(k(j), results[i][n])));
+    return args.sources.map((s) => clips.map((name) => memo.get(k({ source: s.name, name }))!));
   };
   const report = (label: string, bySource: ClipMatch[][]) => {
     console.log(`${label}: objective ${objective(bySource).toFixed(3)}`);
@@ -140,7 +182,11 @@ async function main() {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+// a worker stays up, answering the main thread, until the main thread exits
+(isMainThread ? main() : workerMain()).then(
+  () => isMainThread && process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);
