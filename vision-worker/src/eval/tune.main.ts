@@ -4,7 +4,7 @@
  * `--gt-boxes --dets-cache`), replayed without video; each cache directory is one box source, and the
  * objective averages throw and kick F1 over the sources, so no threshold is fitted to one way of boxing.
  *
- *   node dist/eval/tune.main.js <dataset-dir>... --source <name>=<cache-dir>... [--folds 5] [--passes 2]
+ *   node dist/eval/tune.main.js <dataset-dir>... --source <name>=<cache-dir>[@weight]... [--folds 5] [--passes 2]
  *        [--params key,...]    (search only these thresholds)  [--threads 2]
  *        [--at key=value,...]   (start point; with --score-only, just score it)
  *
@@ -21,7 +21,7 @@ import { coordinateDescent, DEFAULT_POINT, folds, GRID, objective, pointKey, toT
 
 interface Args {
   datasets: string[];
-  sources: { name: string; dir: string }[];
+  sources: { name: string; dir: string; weight: number }[];
   folds: number;
   passes: number;
   at: Point;
@@ -37,9 +37,9 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--source') {
-      const [name, dir] = (argv[++i] ?? '').split('=');
-      if (!name || !dir) throw new Error('--source takes <name>=<cache-dir>');
-      a.sources.push({ name, dir: resolve(dir) });
+      const m = /^([^=]+)=([^@]+)(?:@([0-9.]+))?$/.exec(argv[++i] ?? '');
+      if (!m || !(Number(m[3] ?? 1) > 0)) throw new Error('--source takes <name>=<cache-dir>[@weight]');
+      a.sources.push({ name: m[1], dir: resolve(m[2]), weight: Number(m[3] ?? 1) });
     } else if (v === '--folds') a.folds = Number(argv[++i]);
     else if (v === '--passes') a.passes = Number(argv[++i]);
     else if (v === '--threads') a.threads = Math.max(1, Math.floor(Number(argv[++i])) || 1);
@@ -93,7 +93,7 @@ async function loadAll(datasets: readonly string[], sources: readonly { name: st
 
 /** A replay worker: one per core, each with every clip loaded, judging the clips it is sent at a given point. */
 async function workerMain() {
-  const { datasets, sources } = workerData as { datasets: string[]; sources: { name: string; dir: string }[] };
+  const { datasets, sources } = workerData as { datasets: string[]; sources: Args['sources'] };
   const replays = await loadAll(datasets, sources);
   parentPort!.on('message', (msg: { id: number; jobs: Job[]; point: Point }) => {
     void (async () => {
@@ -113,7 +113,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const replays = await loadAll(args.datasets, args.sources);
   const names = [...replays.values().next().value!.keys()].sort();
-  console.log(`${names.length} clips × ${args.sources.length} sources (${args.sources.map((s) => s.name).join(', ')}), ${args.threads} threads`);
+  console.log(`${names.length} clips × ${args.sources.length} sources (${args.sources.map((s) => `${s.name} ×${s.weight}`).join(', ')}), ${args.threads} threads`);
   const workers = await Promise.all(
     Array.from({ length: args.threads }, () => {
       const w = new Worker(__filename, { workerData: { datasets: args.datasets, sources: args.sources } });
@@ -135,6 +135,7 @@ async function main() {
       w.on('message', on);
       w.postMessage({ id, jobs, point });
     });
+  const weights = args.sources.map((s) => s.weight);
   const memo = new Map<string, ClipMatch>();
   let evaluations = 0;
   const evaluate = async (p: Point, clips: readonly string[]) => {
@@ -149,7 +150,7 @@ async function main() {
     return args.sources.map((s) => clips.map((name) => memo.get(k({ source: s.name, name }))!));
   };
   const report = (label: string, bySource: ClipMatch[][]) => {
-    console.log(`${label}: objective ${objective(bySource).toFixed(3)}`);
+    console.log(`${label}: objective ${objective(bySource, weights).toFixed(3)}`);
     args.sources.forEach((s, i) => console.log(`  ${s.name.padEnd(10)} ${fmt(bySource[i])}`));
   };
   const t0 = Date.now();
@@ -163,14 +164,14 @@ async function main() {
   const chosen: Point[] = [];
   for (let i = 0; i < split.length; i++) {
     const train = split.filter((_, j) => j !== i).flat();
-    const { point } = await coordinateDescent(evaluate, train, args.at, grid, args.passes);
+    const { point } = await coordinateDescent(evaluate, train, args.at, grid, args.passes, weights);
     chosen.push(point);
     const test = await evaluate(point, split[i]);
     test.forEach((m, si) => cv[si].push(...m));
     console.log(`fold ${i + 1}/${split.length} (${split[i].length} clips): ${changes(point)}  [${((Date.now() - t0) / 1000).toFixed(0)} s, ${evaluations} evaluations]`);
   }
   report(`cross-validated (${args.folds} folds: each clip scored with thresholds chosen without it)`, cv);
-  const all = await coordinateDescent(evaluate, names, args.at, grid, args.passes);
+  const all = await coordinateDescent(evaluate, names, args.at, grid, args.passes, weights);
   report(`chosen on all clips (${changes(all.point)}), in-sample`, await evaluate(all.point, names));
   console.log(`${evaluations} evaluations, ${memo.size} clip replays, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   if (args.out) {

@@ -21,6 +21,7 @@ describe('judge tuning', () => {
   it('averages throw and kick F1 over the sources', () => {
     // source 1: throw F1 1, no kicks (F1 1); source 2: throw F1 0, no kicks
     expect(objective([[hit], [miss]])).toBeCloseTo((1 + 0.5) / 2);
+    expect(objective([[hit], [miss]], [1, 3])).toBeCloseTo((1 + 3 * 0.5) / 4);
   });
 
   it('moves a threshold only when that scores better, and keeps the rest', async () => {

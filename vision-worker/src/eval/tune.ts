@@ -54,26 +54,34 @@ export const pointKey = (p: Point) =>
 /** Matches of each source (a box source: renderer end/middle, a detector) on a set of clips. */
 export type Evaluate = (p: Point, clips: readonly string[]) => Promise<ClipMatch[][]>;
 
-/** The objective: throw and kick F1 averaged, then averaged over the box sources (each source counts alike). */
-export function objective(bySource: readonly ClipMatch[][]): number {
+/** The objective: throw and kick F1 averaged, then a weighted mean over the box sources (alike by default). */
+export function objective(bySource: readonly ClipMatch[][], weights: readonly number[] = bySource.map(() => 1)): number {
   const per = bySource.map((m) => (score('throw', m).f1 + score('kick', m).f1) / 2);
-  return per.reduce((a, b) => a + b, 0) / Math.max(1, per.length);
+  const total = weights.reduce((a, b) => a + b, 0);
+  return per.reduce((a, v, i) => a + v * weights[i], 0) / Math.max(1e-9, total);
 }
 
 /**
  * Coordinate descent over the grid from `start`: each threshold in turn takes the value that scores best with
  * the others fixed; a change must beat the current value (ties keep it, so unneeded moves are not made).
  */
-export async function coordinateDescent(evaluate: Evaluate, clips: readonly string[], start: Point, grid: Record<string, number[]>, passes = 2): Promise<{ point: Point; value: number }> {
+export async function coordinateDescent(
+  evaluate: Evaluate,
+  clips: readonly string[],
+  start: Point,
+  grid: Record<string, number[]>,
+  passes = 2,
+  weights?: readonly number[],
+): Promise<{ point: Point; value: number }> {
   let point = { ...start };
-  let value = objective(await evaluate(point, clips));
+  let value = objective(await evaluate(point, clips), weights);
   for (let pass = 0; pass < passes; pass++) {
     let moved = false;
     for (const [key, values] of Object.entries(grid)) {
       for (const v of values) {
         if (v === point[key]) continue;
         const cand = { ...point, [key]: v };
-        const cv = objective(await evaluate(cand, clips));
+        const cv = objective(await evaluate(cand, clips), weights);
         if (cv > value + 1e-9) {
           point = cand;
           value = cv;
