@@ -4,7 +4,7 @@ import { CameraModel } from '../calibration/calibration';
 import type { Frame, FrameDetector } from '../detect/onnx-detector';
 import type { Detection } from '../detect/yolo-decode';
 import { fitWithin } from '../frames/frame-source';
-import { probe } from '../frames/ffmpeg-source';
+import { probe, type ProbeResult } from '../frames/ffmpeg-source';
 import { DEFAULT_JUDGE, type JudgeTuning, type Judgement } from '../judge/judgement';
 import { CameraPipeline } from '../pipeline/camera-pipeline';
 import { loadDataset } from './dataset';
@@ -23,6 +23,8 @@ export interface ReplayClip {
   frames: [number, Detection[]][];
 }
 
+const probed = new Map<string, ProbeResult>();
+
 /** The clips of a dataset with their cached detections (every clip must have a cache file). */
 export async function loadReplay(datasetDir: string, cacheDir: string, maxSide = 640): Promise<ReplayClip[]> {
   const out: ReplayClip[] = [];
@@ -33,7 +35,9 @@ export async function loadReplay(datasetDir: string, cacheDir: string, maxSide =
     const frames = Object.entries(raw)
       .map(([k, v]) => [Number(k), v] as [number, Detection[]])
       .sort((a, b) => a[0] - b[0]);
-    const p = await probe(clip.video);
+    // one probe per video, however many box sources are loaded for it
+    let p = probed.get(clip.video);
+    if (!p) probed.set(clip.video, (p = await probe(clip.video)));
     const { scale } = fitWithin(p.width, p.height, maxSide);
     const camera = CameraModel.scaled({ ...clip.camera, width: p.width, height: p.height }, scale);
     out.push({ name: clip.name, labels: clip.labels.events, camera, fps: clip.camera.fps, frames });
