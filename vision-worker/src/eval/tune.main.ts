@@ -4,7 +4,7 @@
  * `--gt-boxes --dets-cache`), replayed without video; each cache directory is one box source, and the
  * objective averages throw and kick F1 over the sources, so no threshold is fitted to one way of boxing.
  *
- *   node dist/eval/tune.main.js <dataset-dir>... --source <name>=<cache-dir>[@weight]... [--folds 5] [--passes 2]
+ *   node dist/eval/tune.main.js <dataset-dir>... --source <name>=<cache-dir>[@weight]... [--folds 5|sets] [--passes 2]
  *        [--params key,...]    (search only these thresholds)  [--threads 2]
  *        [--at key=value,...]   (start point; with --score-only, just score it)
  *
@@ -15,6 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { loadDataset } from './dataset';
 import { loadReplay, replayClip, type ReplayClip } from './replay';
 import { matchClip, score, spanOf, type ClipMatch } from './scoring';
 import { coordinateDescent, DEFAULT_POINT, folds, GRID, objective, pointKey, toTuning, type Point } from './tune';
@@ -22,6 +23,7 @@ import { coordinateDescent, DEFAULT_POINT, folds, GRID, objective, pointKey, toT
 interface Args {
   datasets: string[];
   sources: { name: string; dir: string; weight: number }[];
+  /** k folds by a fixed shuffle of the clips, or 0: one fold per dataset directory (tune on the others). */
   folds: number;
   passes: number;
   at: Point;
@@ -40,8 +42,10 @@ function parseArgs(argv: string[]): Args {
       const m = /^([^=]+)=([^@]+)(?:@([0-9.]+))?$/.exec(argv[++i] ?? '');
       if (!m || !(Number(m[3] ?? 1) > 0)) throw new Error('--source takes <name>=<cache-dir>[@weight]');
       a.sources.push({ name: m[1], dir: resolve(m[2]), weight: Number(m[3] ?? 1) });
-    } else if (v === '--folds') a.folds = Number(argv[++i]);
-    else if (v === '--passes') a.passes = Number(argv[++i]);
+    } else if (v === '--folds') {
+      const f = argv[++i];
+      a.folds = f === 'sets' ? 0 : Number(f);
+    } else if (v === '--passes') a.passes = Number(argv[++i]);
     else if (v === '--threads') a.threads = Math.max(1, Math.floor(Number(argv[++i])) || 1);
     else if (v === '--score-only') a.scoreOnly = true;
     else if (v === '--out') a.out = resolve(argv[++i]);
@@ -60,7 +64,7 @@ function parseArgs(argv: string[]): Args {
     else a.datasets.push(resolve(v));
   }
   if (!a.datasets.length || !a.sources.length) throw new Error('usage: tune <dataset-dir>... --source <name>=<cache-dir>...');
-  if (!(a.folds >= 2)) throw new Error('--folds must be at least 2');
+  if (!(a.folds >= 2) && !(a.folds === 0 && a.datasets.length >= 2)) throw new Error('--folds takes a number ≥ 2, or "sets" with two or more dataset directories');
   return a;
 }
 
@@ -113,6 +117,8 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const replays = await loadAll(args.datasets, args.sources);
   const names = [...replays.values().next().value!.keys()].sort();
+  const setOf = new Map<string, string>();
+  for (const d of args.datasets) for (const c of loadDataset(d)) setOf.set(c.name, d);
   console.log(`${names.length} clips × ${args.sources.length} sources (${args.sources.map((s) => `${s.name} ×${s.weight}`).join(', ')}), ${args.threads} threads`);
   const workers = await Promise.all(
     Array.from({ length: args.threads }, () => {
@@ -159,7 +165,7 @@ async function main() {
   if (args.scoreOnly) return;
 
   const grid = Object.fromEntries(args.params.map((p) => [p, GRID[p]]));
-  const split = folds(names, args.folds);
+  const split = args.folds ? folds(names, args.folds) : args.datasets.map((d) => names.filter((n) => setOf.get(n) === d));
   const cv: ClipMatch[][] = args.sources.map(() => []);
   const chosen: Point[] = [];
   for (let i = 0; i < split.length; i++) {
@@ -170,7 +176,7 @@ async function main() {
     test.forEach((m, si) => cv[si].push(...m));
     console.log(`fold ${i + 1}/${split.length} (${split[i].length} clips): ${changes(point)}  [${((Date.now() - t0) / 1000).toFixed(0)} s, ${evaluations} evaluations]`);
   }
-  report(`cross-validated (${args.folds} folds: each clip scored with thresholds chosen without it)`, cv);
+  report(`cross-validated (${args.folds ? `${args.folds} folds` : 'one fold per set'}: each clip scored with thresholds chosen without it)`, cv);
   const all = await coordinateDescent(evaluate, names, args.at, grid, args.passes, weights);
   report(`chosen on all clips (${changes(all.point)}), in-sample`, await evaluate(all.point, names));
   console.log(`${evaluations} evaluations, ${memo.size} clip replays, ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -11,26 +11,29 @@ export const DEFAULT_POINT: Point = {
   ...Object.fromEntries(Object.entries(DEFAULT_KICK_TUNING).map(([k, v]) => [`kick.${k}`, v])),
 };
 
-/** The values tried for each threshold (each includes its default). */
+/**
+ * The values tried for each threshold (each includes its default): coarse steps on both sides, so that a
+ * choice has to move whole events on a few dozen clips, not one borderline case.
+ */
 export const GRID: Record<string, number[]> = {
-  'throw.landedTolPx': [2, 2.5, 3, 3.5, 4],
-  'throw.landedTolFrac': [0.03, 0.035, 0.04, 0.045, 0.05],
-  'throw.landedTolJitter': [1.5, 2, 2.5, 3, 4],
-  'throw.landingSpeedShare': [0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
-  'throw.landingSlack': [1.1, 1.2, 1.3, 1.5, 1.8],
-  'throw.releaseSlack': [1.2, 1.5, 2, 2.5],
-  'throw.handLevelMax': [0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
-  'throw.landingSearch': [8, 10, 14, 18],
-  'throw.maxDownwardRelease': [100, 150, 200, 300],
-  'throw.flightTolPx': [1, 1.5, 2, 2.5],
-  'throw.flightTolFrac': [0.025, 0.03, 0.035, 0.04, 0.05],
+  'throw.landedTolPx': [2, 3, 4],
+  'throw.landedTolFrac': [0.03, 0.04, 0.05],
+  'throw.landedTolJitter': [1.5, 2.5, 4],
+  'throw.landingSpeedShare': [0.3, 0.5, 0.7],
+  'throw.landingSlack': [1.1, 1.3, 1.6],
+  'throw.releaseSlack': [1.2, 1.5, 2],
+  'throw.handLevelMax': [0.5, 0.6, 0.7],
+  'throw.landingSearch': [10, 14, 18],
+  'throw.maxDownwardRelease': [100, 150, 250],
+  'throw.flightTolPx': [1, 1.5, 2.5],
+  'throw.flightTolFrac': [0.025, 0.035, 0.05],
   'throw.anchorSigmaCm': [30, 50, 80],
-  'throw.landingAccelShare': [0, 0.6, 0.8, 1, 1.2],
+  'throw.landingAccelShare': [0, 0.8, 1],
   'throw.ignoreEdgeBoxes': [0, 1],
-  'kick.preStill': [4, 5, 6, 7, 8],
-  'kick.restRadiusFrac': [0.08, 0.1, 0.12, 0.15, 0.2],
-  'kick.footLevel': [0.5, 0.55, 0.6, 0.65, 0.7],
-  'kick.minDirectionCos': [0.3, 0.5, 0.7, 0.8],
+  'kick.preStill': [4, 6, 8],
+  'kick.restRadiusFrac': [0.08, 0.12, 0.2],
+  'kick.footLevel': [0.5, 0.6, 0.7],
+  'kick.minDirectionCos': [0.3, 0.5, 0.7],
 };
 
 export function toTuning(p: Point): JudgeTuning {
