@@ -1,29 +1,13 @@
 import type { Vec3 } from '../calibration/calibration';
-import { parcelBox, personBox, syntheticCamera, track } from '../testing/synthetic-scene';
+import { fallPath, parcelBox, personBox, syntheticCamera, track } from '../testing/synthetic-scene';
 import { DEFAULT_JUDGE } from './judgement';
 import { ThrowJudge } from './throw-judge';
 
 const FPS = 25;
-const G = 981;
 const cam = syntheticCamera();
 const ctx = { camera: cam.model, settings: DEFAULT_JUDGE, zones: [] };
 
-/** Parcel path: carried to `release`, then free flight with `v`, then resting where it lands. */
-function fall(release: Vec3, v: Vec3, size = 30, carryFrames = 8, restFrames = 6) {
-  const pts: { frame: number; box: ReturnType<typeof parcelBox> }[] = [];
-  let f = 0;
-  for (; f < carryFrames; f++) pts.push({ frame: f, box: parcelBox(cam.project, [release[0] - 3 * (carryFrames - f), release[1], release[2] - 2 * (carryFrames - f)], size) });
-  let p: Vec3 = release;
-  for (let k = 0; ; k++, f++) {
-    const t = k / FPS;
-    p = [release[0] + v[0] * t, release[1] + v[1] * t, release[2] + v[2] * t - 0.5 * G * t * t];
-    if (p[2] <= size / 2) break;
-    pts.push({ frame: f, box: parcelBox(cam.project, p, size) });
-  }
-  const rest: Vec3 = [p[0], p[1], size / 2];
-  for (let k = 0; k < restFrames; k++, f++) pts.push({ frame: f, box: parcelBox(cam.project, rest, size) });
-  return pts;
-}
+const fall = (release: Vec3, v: Vec3, size = 30, carryFrames = 8, restFrames = 6) => fallPath(cam.project, release, v, size, carryFrames, restFrames);
 
 function personNear(x: number, y: number, frames: number) {
   return track('person-1', 1, Array.from({ length: frames }, (_, frame) => ({ frame, box: personBox(cam.project, x, y) })));

@@ -42,6 +42,24 @@ export function personBox(project: Projector, x: number, y: number, h = 170): Bo
   return [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))];
 }
 
+/** Parcel path at 25 fps: carried up to `release`, then free flight with velocity `v`, then resting where it lands. */
+export function fallPath(project: Projector, release: Vec3, v: Vec3, size = 30, carryFrames = 8, restFrames = 6): { frame: number; box: Box }[] {
+  const G = 981;
+  const pts: { frame: number; box: Box }[] = [];
+  let f = 0;
+  for (; f < carryFrames; f++) pts.push({ frame: f, box: parcelBox(project, [release[0] - 3 * (carryFrames - f), release[1], release[2] - 2 * (carryFrames - f)], size) });
+  let p: Vec3 = release;
+  for (let k = 0; ; k++, f++) {
+    const t = k / 25;
+    p = [release[0] + v[0] * t, release[1] + v[1] * t, release[2] + v[2] * t - 0.5 * G * t * t];
+    if (p[2] <= size / 2) break;
+    pts.push({ frame: f, box: parcelBox(project, p, size) });
+  }
+  const rest: Vec3 = [p[0], p[1], size / 2];
+  for (let k = 0; k < restFrames; k++, f++) pts.push({ frame: f, box: parcelBox(project, rest, size) });
+  return pts;
+}
+
 export function track(id: string, classId: number, boxes: { frame: number; box: Box }[], fps = 25): Track {
   return {
     id,
