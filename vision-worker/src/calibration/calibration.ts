@@ -324,7 +324,7 @@ export function fitLandedFall(cam: CameraModel, obs: readonly TimedPoint[], land
     return [landing[0] + v[0] * dt, landing[1] + v[1] * dt, landing[2] + v[2] * dt - 0.5 * g * dt * dt];
   };
   // the judges call this thousands of times per fall: per-observation rows are computed once and the normal
-  // equations are summed in scalars (the same arithmetic, in the same order, as addEquation)
+  // equations are summed into preallocated arrays (the same arithmetic, in the same order, as addEquation)
   const n = obs.length;
   const [L0, L1, L2] = landing;
   const rows = new Float64Array(n * 8);
@@ -344,39 +344,27 @@ export function fitLandedFall(cam: CameraModel, obs: readonly TimedPoint[], land
   const weights = new Float64Array(n).fill(1);
   const depths = new Float64Array(n).fill(cam.depth(landing));
   const residualsPx: number[] = new Array<number>(n).fill(0);
+  const AtA = new Float64Array(9);
+  const Atb = new Float64Array(3);
+  const a = new Float64Array(3);
   for (let iter = 0; iter < 6; iter++) {
-    let m00 = 0, m01 = 0, m02 = 0, m10 = 0, m11 = 0, m12 = 0, m20 = 0, m21 = 0, m22 = 0;
-    let b0 = 0, b1 = 0, b2 = 0;
+    AtA.fill(0);
+    Atb.fill(0);
     for (let k = 0; k < n; k++) {
       const dt = dts[k];
-      const fall = falls[k];
       const w = weights[k] / (depths[k] * depths[k]);
       // Each row · [L + v·dt − fall·ẑ, 1] = 0, linear in v
       for (let q = 0; q < 2; q++) {
-        const i = k * 8 + q * 4;
-        const c0 = rows[i];
-        const c1 = rows[i + 1];
-        const c2 = rows[i + 2];
-        const c3 = rows[i + 3];
-        const a0 = c0 * dt;
-        const a1 = c1 * dt;
-        const a2 = c2 * dt;
-        const b = -(c0 * L0 + c1 * L1 + c2 * (L2 - fall) + c3);
-        b0 += w * a0 * b;
-        m00 += w * a0 * a0;
-        m01 += w * a0 * a1;
-        m02 += w * a0 * a2;
-        b1 += w * a1 * b;
-        m10 += w * a1 * a0;
-        m11 += w * a1 * a1;
-        m12 += w * a1 * a2;
-        b2 += w * a2 * b;
-        m20 += w * a2 * a0;
-        m21 += w * a2 * a1;
-        m22 += w * a2 * a2;
+        const r = k * 8 + q * 4;
+        for (let i = 0; i < 3; i++) a[i] = rows[r + i] * dt;
+        const b = -(rows[r] * L0 + rows[r + 1] * L1 + rows[r + 2] * (L2 - falls[k]) + rows[r + 3]);
+        for (let i = 0; i < 3; i++) {
+          Atb[i] += w * a[i] * b;
+          for (let j = 0; j < 3; j++) AtA[i * 3 + j] += w * a[i] * a[j];
+        }
       }
     }
-    const x = solveLinear([m00, m01, m02, m10, m11, m12, m20, m21, m22], [b0, b1, b2], 3);
+    const x = solveLinear(Array.from(AtA), Array.from(Atb), 3);
     if (!x || x.some((c) => !Number.isFinite(c))) return null;
     v = [x[0], x[1], x[2]];
     for (let k = 0; k < n; k++) {
