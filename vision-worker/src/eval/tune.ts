@@ -30,9 +30,9 @@ export const GRID: Record<string, number[]> = {
   'throw.anchorSigmaCm': [30, 50, 80],
   'throw.landingAccelShare': [0, 0.8, 1],
   'throw.ignoreEdgeBoxes': [0, 1],
-  'kick.preStill': [4, 6, 8],
+  'kick.preStill': [6, 8, 10],
   'kick.restRadiusFrac': [0.08, 0.12, 0.2],
-  'kick.footLevel': [0.5, 0.6, 0.7],
+  'kick.footLevel': [0.4, 0.5, 0.6],
   'kick.minDirectionCos': [0.3, 0.5, 0.7],
 };
 

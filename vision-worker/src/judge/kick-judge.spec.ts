@@ -10,7 +10,7 @@ const ctx = { camera: cam.model, settings: DEFAULT_JUDGE, zones: [] };
 const S = 30;
 
 /** A parcel at rest, then pushed along +y at `speed` cm/s, decelerating by friction until it stops. */
-function slide(start: Vec3, speed: number, friction = 450, restBefore = 8) {
+function slide(start: Vec3, speed: number, friction = 450, restBefore = 12) {
   const pts: { frame: number; box: Box }[] = [];
   let f = 0;
   for (; f < restBefore; f++) pts.push({ frame: f, box: parcelBox(cam.project, start, S) });
@@ -37,10 +37,18 @@ describe('KickJudge', () => {
     const j = new KickJudge(ctx).judge(track('parcel-1', 0, path), [standing(20, 110, path.length)], false);
     expect(j).not.toBeNull();
     expect(j!.kind).toBe('kick');
-    expect(j!.frame).toBe(8);
+    expect(j!.frame).toBe(12);
     expect(j!.personTrackId).toBe('person-1');
     expect(j!.speedCmS!).toBeGreaterThan(250);
     expect(j!.speedCmS!).toBeLessThan(340);
+  });
+
+  it('needs the parcel at rest for more than 8 observations first (a track that only just appeared is no rest)', () => {
+    const person = (n: number) => [standing(20, 110, n)];
+    const brief = slide(rest, 320, 450, 8);
+    expect(new KickJudge(ctx).judge(track('parcel-1', 0, brief), person(brief.length), false)).toBeNull();
+    const settled = slide(rest, 320, 450, 9);
+    expect(new KickJudge(ctx).judge(track('parcel-1', 0, settled), person(settled.length), false)?.kind).toBe('kick');
   });
 
   it('lets a slow nudge pass', () => {
@@ -56,9 +64,9 @@ describe('KickJudge', () => {
   it('does not take a parcel being picked up for a kick', () => {
     // the parcel rises quickly into the person's hands and stays in their box
     const pts: { frame: number; box: Box }[] = [];
-    for (let f = 0; f < 8; f++) pts.push({ frame: f, box: parcelBox(cam.project, rest, S) });
-    for (let k = 1; k <= 20; k++) pts.push({ frame: 7 + k, box: parcelBox(cam.project, [20, 150 - Math.min(k, 6) * 3, S / 2 + Math.min(k, 8) * 12], S) });
-    const person = standing(20, 125, 30);
+    for (let f = 0; f < 12; f++) pts.push({ frame: f, box: parcelBox(cam.project, rest, S) });
+    for (let k = 1; k <= 20; k++) pts.push({ frame: 11 + k, box: parcelBox(cam.project, [20, 150 - Math.min(k, 6) * 3, S / 2 + Math.min(k, 8) * 12], S) });
+    const person = standing(20, 125, 34);
     expect(new KickJudge(ctx).judge(track('parcel-1', 0, pts), [person], true)).toBeNull();
   });
 
@@ -69,15 +77,15 @@ describe('KickJudge', () => {
   });
 
   it('sees a kick whose contact the kicker hid: a flickering rest, a gap, then the slide', () => {
-    const path = slide(rest, 320, 450, 10);
+    const path = slide(rest, 320, 450, 14);
     // the detector's box on the resting parcel jumps by a few pixels while the person steps in front of it,
     // then the parcel is hidden for the contact and the first frames of the slide
     const seen = path
-      .map((p, i) => (i < 10 && i % 2 ? { ...p, box: [p.box[0] + 4, p.box[1] - 3, p.box[2] + 4, p.box[3] - 3] as Box } : p))
-      .filter((p) => p.frame < 8 || p.frame > 11);
+      .map((p, i) => (i < 14 && i % 2 ? { ...p, box: [p.box[0] + 4, p.box[1] - 3, p.box[2] + 4, p.box[3] - 3] as Box } : p))
+      .filter((p) => p.frame < 12 || p.frame > 15);
     const j = new KickJudge(ctx).judge(track('parcel-1', 0, seen), [standing(20, 110, path.length)], false);
     expect(j?.kind).toBe('kick');
-    expect(j!.frame).toBe(12);
+    expect(j!.frame).toBe(16);
     expect(j!.speedCmS!).toBeGreaterThan(150);
   });
 

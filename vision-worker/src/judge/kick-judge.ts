@@ -16,7 +16,7 @@ export interface KickTuning {
   minDirectionCos: number;
 }
 
-export const DEFAULT_KICK_TUNING: KickTuning = { preStill: 6, restRadiusFrac: 0.12, footLevel: 0.6, minDirectionCos: 0.5 };
+export const DEFAULT_KICK_TUNING: KickTuning = { preStill: 8, restRadiusFrac: 0.12, footLevel: 0.5, minDirectionCos: 0.5 };
 
 const MAX_SLIDE_S = 2.5;
 /** Faster than any foot: a track that jumped between parcels. */
