@@ -28,7 +28,8 @@ async function main() {
     modelPath: cfg.model.path ?? DEFAULT_MODEL,
     classNames: cfg.model.classNames,
     inputSize: cfg.model.inputSize,
-    confThreshold: cfg.model.confThreshold,
+    // the detector reports down to the weak score; the tracker starts tracks only at confThreshold
+    confThreshold: cfg.model.lowConfThreshold ?? cfg.model.confThreshold,
     threads: cfg.model.threads,
     keepClassNames: [cfg.model.parcelClass, cfg.model.personClass],
   });
@@ -47,6 +48,7 @@ async function main() {
         log,
         parcelClass: cfg.model.parcelClass,
         personClass: cfg.model.personClass,
+        trackStartScore: cfg.model.confThreshold,
         clips: cfg.clips,
         snapshotQuality: cfg.snapshotQuality,
       }),

@@ -61,7 +61,14 @@ export const WorkerConfigSchema = z.object({
       inputSize: z.number().int().min(32).max(2048).optional(),
       parcelClass: z.string().default('parcel'),
       personClass: z.string().default('person'),
+      /** A detection scoring this much starts a track. */
       confThreshold: z.number().min(0.01).max(0.99).default(0.3),
+      /**
+       * Weaker detections down to this score only continue a track (a blurred parcel in flight, one half hidden in
+       * the hands). Off unless set: with the default model it follows more of each fall but the judges find no
+       * more throws and raise more false ones (docs/vision.md).
+       */
+      lowConfThreshold: z.number().min(0.01).max(0.99).optional(),
       threads: z.number().int().min(1).max(64).default(2),
     })
     .prefault({}),
@@ -103,6 +110,8 @@ export function loadWorkerConfig(path: string, env?: Pick<WorkerEnv, 'feedToken'
   const base = dirname(resolve(path));
   const token = env?.feedToken ?? c.hub.token;
   if (!token) throw new Error(`${path}: no feed token (set hub.token or KJ_FEED_TOKEN)`);
+  if (c.model.lowConfThreshold !== undefined && c.model.lowConfThreshold > c.model.confThreshold)
+    throw new Error(`${path}: model.lowConfThreshold (${c.model.lowConfThreshold}) must not exceed model.confThreshold (${c.model.confThreshold})`);
   const ids = new Set<string>();
   for (const cam of c.cameras) {
     if (ids.has(cam.id)) throw new Error(`${path}: camera id ${cam.id} appears twice`);

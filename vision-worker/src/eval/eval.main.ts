@@ -42,10 +42,12 @@ interface Args {
    * clip for the frames the motion gate sent on, and replayed (judgement-only changes; `tune`).
    */
   detsCache?: string;
+  /** The detector's output threshold (the worker's model.lowConfThreshold; default its confThreshold, 0.3); tracks start at 0.3. */
+  conf: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { model: join(PKG, 'models/detector.onnx'), out: join(REPO, 'bench/results/vision.json'), fpsClips: 4 };
+  const a: Args = { model: join(PKG, 'models/detector.onnx'), out: join(REPO, 'bench/results/vision.json'), fpsClips: 4, conf: 0.3 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--model') a.model = resolve(argv[++i]);
@@ -54,7 +56,10 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--gt-boxes') a.gtBoxes = gtBoxesFile('end');
     else if (v === '--gt-boxes-middle') a.gtBoxes = gtBoxesFile('middle');
     else if (v === '--dets-cache') a.detsCache = resolve(argv[++i]);
-    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips, --gt-boxes, --gt-boxes-middle, --dets-cache)`);
+    else if (v === '--conf') {
+      a.conf = Number(argv[++i]);
+      if (!(a.conf > 0 && a.conf < 1)) throw new Error(`--conf: ${argv[i]} is not a score between 0 and 1`);
+    } else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips, --gt-boxes, --gt-boxes-middle, --dets-cache, --conf)`);
     else a.dataset = resolve(v);
   }
   return a;
@@ -116,7 +121,7 @@ async function main() {
     }
   }
   const clips = loadDataset(dataset);
-  const detector = await OnnxDetector.load({ modelPath: args.model, threads: 2, keepClassNames: ['parcel', 'person'] });
+  const detector = await OnnxDetector.load({ modelPath: args.model, threads: 2, confThreshold: args.conf, keepClassNames: ['parcel', 'person'] });
   const matches: ClipMatch[] = [];
   const details: unknown[] = [];
   let frames = 0;

@@ -10,11 +10,11 @@ const miss: ClipMatch = { matched: [], falsePositives: [], misses: [throwSpan] }
 describe('judge tuning', () => {
   it('searches every threshold from its default', () => {
     for (const [k, values] of Object.entries(GRID)) expect(values).toContain(DEFAULT_POINT[k]);
-    expect(Object.keys(DEFAULT_POINT).length).toBe(Object.keys(DEFAULT_THROW_TUNING).length + Object.keys(DEFAULT_KICK_TUNING).length);
+    expect(Object.keys(DEFAULT_POINT).length).toBe(Object.keys(DEFAULT_THROW_TUNING).length + Object.keys(DEFAULT_KICK_TUNING).length + 3);
   });
 
   it('maps a point to the judges\u2019 overrides and refuses an unknown name', () => {
-    expect(toTuning({ 'throw.landedTolPx': 4, 'kick.preStill': 5 })).toEqual({ throw: { landedTolPx: 4 }, kick: { preStill: 5 } });
+    expect(toTuning({ 'throw.landedTolPx': 4, 'kick.preStill': 5, 'tracker.lowMaxCost': -1 })).toEqual({ throw: { landedTolPx: 4 }, kick: { preStill: 5 }, tracker: { lowMaxCost: -1 } });
     expect(() => toTuning({ 'throw.nope': 1 })).toThrow('unknown threshold throw.nope');
   });
 

@@ -1,6 +1,7 @@
 import type { JudgeTuning } from '../judge/judgement';
 import { DEFAULT_KICK_TUNING, type KickTuning } from '../judge/kick-judge';
 import { DEFAULT_THROW_TUNING, type ThrowTuning } from '../judge/throw-judge';
+import { DEFAULT_TRACKER, type TrackerOptions } from '../track/tracker';
 import { score, type ClipMatch } from './scoring';
 
 /** A flat point of the search: `throw.<key>` and `kick.<key>` values. */
@@ -9,6 +10,9 @@ export type Point = Record<string, number>;
 export const DEFAULT_POINT: Point = {
   ...Object.fromEntries(Object.entries(DEFAULT_THROW_TUNING).map(([k, v]) => [`throw.${k}`, v])),
   ...Object.fromEntries(Object.entries(DEFAULT_KICK_TUNING).map(([k, v]) => [`kick.${k}`, v])),
+  'tracker.startScore': DEFAULT_TRACKER.startScore,
+  'tracker.lowMaxCost': DEFAULT_TRACKER.lowMaxCost,
+  'tracker.maxMisses': DEFAULT_TRACKER.maxMisses,
 };
 
 /**
@@ -34,18 +38,24 @@ export const GRID: Record<string, number[]> = {
   'kick.restRadiusFrac': [0.08, 0.12, 0.2],
   'kick.footLevel': [0.4, 0.5, 0.6],
   'kick.minDirectionCos': [0.3, 0.5, 0.7],
+  // -1: weak detections continue no track (the tracker before the second pass)
+  'tracker.lowMaxCost': [-1, 0.5, 0.8],
+  'tracker.startScore': [0.25, 0.3, 0.4],
+  'tracker.maxMisses': [5, 8, 12],
 };
 
 export function toTuning(p: Point): JudgeTuning {
   const throwT: Partial<ThrowTuning> = {};
   const kickT: Partial<KickTuning> = {};
+  const trackerT: Partial<TrackerOptions> = {};
   for (const [k, v] of Object.entries(p)) {
     const [judge, key] = k.split('.');
     if (judge === 'throw' && key in DEFAULT_THROW_TUNING) throwT[key as keyof ThrowTuning] = v;
     else if (judge === 'kick' && key in DEFAULT_KICK_TUNING) kickT[key as keyof KickTuning] = v;
+    else if (judge === 'tracker' && key in DEFAULT_TRACKER) trackerT[key as keyof TrackerOptions] = v;
     else throw new Error(`unknown threshold ${k}`);
   }
-  return { throw: throwT, kick: kickT };
+  return { throw: throwT, kick: kickT, tracker: trackerT };
 }
 
 export const pointKey = (p: Point) =>

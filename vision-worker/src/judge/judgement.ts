@@ -1,6 +1,6 @@
 import type { CameraModel, Pt } from '../calibration/calibration';
 import type { Box } from '../detect/yolo-decode';
-import { centre, type Track, type TrackPoint } from '../track/tracker';
+import { centre, type Track, type TrackerOptions, type TrackPoint } from '../track/tracker';
 import type { KickTuning } from './kick-judge';
 import type { ThrowTuning } from './throw-judge';
 
@@ -44,6 +44,7 @@ export interface JudgeContext {
 export interface JudgeTuning {
   throw?: Partial<ThrowTuning>;
   kick?: Partial<KickTuning>;
+  tracker?: Partial<TrackerOptions>;
 }
 
 export interface Judgement {

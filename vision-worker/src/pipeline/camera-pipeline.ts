@@ -5,7 +5,7 @@ import { KickJudge } from '../judge/kick-judge';
 import { bottomCentre, inZone, stillThreshold, type JudgeSettings, type JudgeTuning, type Judgement, type Zone } from '../judge/judgement';
 import { ThrowJudge } from '../judge/throw-judge';
 import type { SourceFrame } from '../frames/frame-source';
-import { Tracker, last, type Track } from '../track/tracker';
+import { DEFAULT_TRACKER, Tracker, last, type Track, type TrackerOptions } from '../track/tracker';
 
 export interface PipelineOptions {
   cameraId: string;
@@ -19,7 +19,9 @@ export interface PipelineOptions {
   motion: MotionGateOptions | null;
   /** Frames kept for evidence (snapshots at the release, clips around it). */
   ringFrames: number;
-  /** Evaluation tooling only: overrides of the judges' thresholds. */
+  /** The tracker's settings (the detection score that starts a track: the worker's `model.confThreshold`). */
+  tracker?: Partial<TrackerOptions>;
+  /** Evaluation tooling only: overrides of the judges' and the tracker's thresholds. */
   tuning?: JudgeTuning;
 }
 
@@ -45,7 +47,7 @@ export class CameraPipeline {
   private reported: Judgement[] = [];
 
   constructor(private readonly o: PipelineOptions) {
-    this.tracker = new Tracker(`${o.cameraId}:`);
+    this.tracker = new Tracker(`${o.cameraId}:`, { ...DEFAULT_TRACKER, ...o.tracker, ...o.tuning?.tracker });
     const ctx = { camera: o.camera, settings: o.settings, zones: o.zones, tuning: o.tuning };
     this.throwJudge = new ThrowJudge(ctx);
     this.kickJudge = new KickJudge(ctx);

@@ -1,7 +1,7 @@
 import type { Detection } from '../detect/yolo-decode';
-import { Tracker } from './tracker';
+import { DEFAULT_TRACKER, Tracker } from './tracker';
 
-const det = (classId: number, cx: number, cy: number, s = 20): Detection => ({ classId, score: 0.9, box: [cx - s / 2, cy - s / 2, cx + s / 2, cy + s / 2] });
+const det = (classId: number, cx: number, cy: number, s = 20, score = 0.9): Detection => ({ classId, score, box: [cx - s / 2, cy - s / 2, cx + s / 2, cy + s / 2] });
 
 describe('Tracker', () => {
   it('keeps one identity for a parcel moving fast across frames', () => {
@@ -21,7 +21,7 @@ describe('Tracker', () => {
   });
 
   it('bridges missed detections and ends a track after too many', () => {
-    const tr = new Tracker('p', { maxMisses: 3, restingMaxMisses: 3, minHits: 2, maxCost: 0.9, historyLength: 100 });
+    const tr = new Tracker('p', { ...DEFAULT_TRACKER, maxMisses: 3, restingMaxMisses: 3, historyLength: 100 });
     tr.update(0, 0, [det(0, 100, 100)]);
     tr.update(1, 0.04, [det(0, 110, 100)]);
     tr.update(2, 0.08, []);
@@ -66,5 +66,36 @@ describe('Tracker', () => {
     tr.update(1, 0.04, []);
     tr.update(2, 0.08, []);
     expect(tr.active).toHaveLength(0);
+  });
+
+  it('continues a track with weak detections but never starts one from them', () => {
+    const tr = new Tracker('p');
+    // a parcel seen confidently, then blurred in flight (weak scores), then confidently again on the floor
+    for (let f = 0; f < 4; f++) tr.update(f, f / 25, [det(0, 100, 100 + 2 * f)]);
+    for (let f = 4; f < 10; f++) tr.update(f, f / 25, [det(0, 100, 100 + 2 * f, 20, 0.15)]);
+    for (let f = 10; f < 12; f++) tr.update(f, f / 25, [det(0, 100, 100 + 2 * f)]);
+    expect(tr.active).toHaveLength(1);
+    expect(tr.active[0].history.map((h) => h.frame)).toEqual(Array.from({ length: 12 }, (_, f) => f));
+    // weak boxes elsewhere, alone: no new track
+    for (let f = 12; f < 16; f++) tr.update(f, f / 25, [det(0, 100, 124), det(0, 400, 400, 20, 0.2)]);
+    expect(tr.active).toHaveLength(1);
+  });
+
+  it('prefers a confident detection to a weak one for the same track', () => {
+    const tr = new Tracker('p');
+    for (let f = 0; f < 5; f++) tr.update(f, f / 25, [det(0, 100 + 5 * f, 100)]);
+    tr.update(5, 0.2, [det(0, 125, 100, 20, 0.2), det(0, 127, 101)]);
+    expect(tr.active).toHaveLength(1);
+    expect(tr.active[0].history[5].score).toBe(0.9);
+  });
+
+  it('holds weak detections to a tighter gate than confident ones', () => {
+    const tr = new Tracker('p');
+    for (let f = 0; f < 5; f++) tr.update(f, f / 25, [det(0, 100, 100)]);
+    // 0.7 of the box scale off the prediction: close enough for a confident box, not for a weak one
+    tr.update(5, 0.2, [det(0, 100 + 0.7 * (Math.hypot(20, 20) + 4), 100, 20, 0.2)]);
+    expect(tr.active[0].history).toHaveLength(5);
+    tr.update(6, 0.24, [det(0, 100 + 0.7 * (Math.hypot(20, 20) + 4), 100)]);
+    expect(tr.active[0].history).toHaveLength(6);
   });
 });

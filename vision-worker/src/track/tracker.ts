@@ -35,9 +35,17 @@ export interface TrackerOptions {
   /** Gate: distance from the predicted centre, in units of (box diagonal + speed). */
   maxCost: number;
   historyLength: number;
+  /**
+   * Detections scoring below this only continue a track that already exists (a second association pass, with
+   * the tighter gate `lowMaxCost`); they never start one. A parcel in flight is blurred and one in the hands is
+   * half hidden: the detector still sees them, with less confidence, and those boxes are what keeps the track
+   * of a throw whole from the hands to the floor.
+   */
+  startScore: number;
+  lowMaxCost: number;
 }
 
-export const DEFAULT_TRACKER: TrackerOptions = { maxMisses: 8, restingMaxMisses: 150, minHits: 2, maxCost: 0.9, historyLength: 200 };
+export const DEFAULT_TRACKER: TrackerOptions = { maxMisses: 8, restingMaxMisses: 150, minHits: 2, maxCost: 0.9, historyLength: 200, startScore: 0.3, lowMaxCost: 0.5 };
 
 export const centre = (b: Box): [number, number] => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
 export const diag = (b: Box) => Math.hypot(b[2] - b[0], b[3] - b[1]);
@@ -71,8 +79,45 @@ export class Tracker {
 
   /** Feeds the detections of one frame; returns the tracks that ended on it. */
   update(frame: number, t: number, dets: readonly Detection[]): Track[] {
+    const usedT = new Set<number>();
+    const usedD = new Set<number>();
+    const strong = (d: Detection) => d.score >= this.o.startScore;
+    // confident detections first, against every track; then the weak ones, only for the tracks left over
+    this.associate(frame, t, dets, strong, this.o.maxCost, usedT, usedD);
+    this.associate(frame, t, dets, (d) => !strong(d), this.o.lowMaxCost, usedT, usedD);
+    const ended: Track[] = [];
+    this.tracks = this.tracks.filter((tr, ti) => {
+      if (usedT.has(ti)) return true;
+      tr.misses++;
+      const limit = isResting(tr) ? this.o.restingMaxMisses : this.o.maxMisses;
+      if (tr.misses > limit || (!tr.confirmed && tr.misses > 1)) {
+        if (tr.confirmed) ended.push(tr);
+        return false;
+      }
+      return true;
+    });
+    dets.forEach((d, di) => {
+      if (usedD.has(di) || !strong(d)) return;
+      this.tracks.push({
+        id: `${this.prefix}${this.nextId++}`,
+        classId: d.classId,
+        history: [{ frame, t, box: d.box, score: d.score }],
+        vx: 0,
+        vy: 0,
+        hits: 1,
+        misses: 0,
+        confirmed: this.o.minHits <= 1,
+        lastFrame: frame,
+      });
+    });
+    return ended;
+  }
+
+  /** Greedy association by normalised distance to each track's prediction, for the detections `take` selects. */
+  private associate(frame: number, t: number, dets: readonly Detection[], take: (d: Detection) => boolean, maxCost: number, usedT: Set<number>, usedD: Set<number>) {
     const pairs: { cost: number; ti: number; di: number }[] = [];
     this.tracks.forEach((tr, ti) => {
+      if (usedT.has(ti)) return;
       const lp = last(tr);
       const gap = frame - lp.frame;
       const [cx, cy] = centre(lp.box);
@@ -83,17 +128,15 @@ export class Tracker {
       const scale = diag(lp.box) + (resting ? 0 : Math.hypot(tr.vx, tr.vy) * gap) + 4;
       const area = (lp.box[2] - lp.box[0]) * (lp.box[3] - lp.box[1]);
       dets.forEach((d, di) => {
-        if (d.classId !== tr.classId) return;
+        if (d.classId !== tr.classId || usedD.has(di) || !take(d)) return;
         const [dx, dy] = centre(d.box);
         const ratio = ((d.box[2] - d.box[0]) * (d.box[3] - d.box[1])) / area;
         if (ratio < 0.25 || ratio > 4) return;
         const cost = Math.hypot(dx - px, dy - py) / scale;
-        if (cost <= this.o.maxCost) pairs.push({ cost, ti, di });
+        if (cost <= maxCost) pairs.push({ cost, ti, di });
       });
     });
     pairs.sort((a, b) => a.cost - b.cost);
-    const usedT = new Set<number>();
-    const usedD = new Set<number>();
     for (const p of pairs) {
       if (usedT.has(p.ti) || usedD.has(p.di)) continue;
       usedT.add(p.ti);
@@ -114,32 +157,6 @@ export class Tracker {
       tr.lastFrame = frame;
       if (tr.hits >= this.o.minHits) tr.confirmed = true;
     }
-    const ended: Track[] = [];
-    this.tracks = this.tracks.filter((tr, ti) => {
-      if (usedT.has(ti)) return true;
-      tr.misses++;
-      const limit = isResting(tr) ? this.o.restingMaxMisses : this.o.maxMisses;
-      if (tr.misses > limit || (!tr.confirmed && tr.misses > 1)) {
-        if (tr.confirmed) ended.push(tr);
-        return false;
-      }
-      return true;
-    });
-    dets.forEach((d, di) => {
-      if (usedD.has(di)) return;
-      this.tracks.push({
-        id: `${this.prefix}${this.nextId++}`,
-        classId: d.classId,
-        history: [{ frame, t, box: d.box, score: d.score }],
-        vx: 0,
-        vy: 0,
-        hits: 1,
-        misses: 0,
-        confirmed: this.o.minHits <= 1,
-        lastFrame: frame,
-      });
-    });
-    return ended;
   }
 
   /** Ends every track (end of stream). */
