@@ -38,6 +38,8 @@ def main():
     ap.add_argument('--size', type=int, default=320)
     ap.add_argument('--label-at', choices=['end', 'middle'], default='end', help="sub-frame the boxes are taken from (synth.simulate)")
     ap.add_argument('--save-every', type=int, default=0, help='also write the frames so far every N clips')
+    ap.add_argument('--fall-frames', type=int, default=0,
+                    help='up to N of each clip\'s frames from the falls (throws, drops, placings, slide-offs): parcels in flight and in the hands')
     a = ap.parse_args()
     assert a.first_seed + a.clips <= 10_000, 'detector-frame seeds must stay below 10000 (validation and held-out clips use the seeds above)'
     jpgs, boxes, seeds = [], [], []
@@ -53,8 +55,16 @@ def main():
         for e in sc.events + sc.negatives:
             hot.update(range(e['startFrame'], e['endFrame'] + 1))
         hot = sorted(f for f in hot if f < sc.n_frames)
-        n_hot = min(len(hot), a.per_clip * 2 // 3)
-        pick = set(rng.choice(hot, n_hot, replace=False).tolist()) if n_hot else set()
+        pick = set()
+        if a.fall_frames:
+            falls = sorted({f for e in sc.events + sc.negatives if e['kind'] in ('throw', 'place', 'slideoff')
+                            for f in range(e['startFrame'], e['endFrame'] + 1) if f < sc.n_frames})
+            if falls:
+                pick = set(rng.choice(falls, min(len(falls), a.fall_frames), replace=False).tolist())
+        hot = [f for f in hot if f not in pick]
+        n_hot = min(len(hot), a.per_clip * 2 // 3 - len(pick))
+        if n_hot > 0:
+            pick |= set(rng.choice(hot, n_hot, replace=False).tolist())
         while len(pick) < a.per_clip:
             pick.add(int(rng.integers(0, sc.n_frames)))
         sc = synth.build_scene(seed, W, H)
