@@ -1,42 +1,47 @@
 /**
  * Diagnostic: how much of each labelled throw's fall one parcel track follows, with the detector's boxes,
- * against the renderer's (both cached by `eval -- <set> --dets-cache`, the second with `--gt-boxes`). It tells
- * "the detector and tracker never followed the fall" from "the judge turned a followed fall down", in seconds.
+ * against the renderer's (both cached by `eval -- <set> --dets-cache`, the second with `--gt-boxes`), and whether
+ * the judges found that throw. It tells "the detector and tracker never followed the fall" from "the judge turned
+ * a followed fall down", in seconds.
  *
- *   node dist/eval/fall-coverage.main.js <dataset-dir> <dets-cache-dir> <gt-cache-dir> [tracker.<option>=<n>,...]
+ *   node dist/eval/fall-coverage.main.js <dataset-dir> <dets-cache-dir> <gt-cache-dir> [<threshold>=<n>,...]
+ *
+ * The thresholds are those of `tune --at` (`tracker.lowMaxCost=-1`, `throw.landedTolPx=4`, …).
  */
-import { DEFAULT_TRACKER, type TrackerOptions } from '../track/tracker';
 import { followedShare, parcelTracks, referenceFall } from './fall-coverage';
-import { loadReplay } from './replay';
+import { loadReplay, replayClip } from './replay';
+import { matchClip, spanOf } from './scoring';
+import { parsePoint, toTuning } from './tune';
+
+const FOLLOWED = 0.8;
 
 async function main() {
-  const [dataset, detsCache, gtCache, opts = ''] = process.argv.slice(2);
-  if (!dataset || !detsCache || !gtCache) throw new Error('usage: fall-coverage.main.js <dataset-dir> <dets-cache-dir> <gt-cache-dir> [tracker.<option>=<n>,...]');
-  const options: Partial<TrackerOptions> = {};
-  for (const kv of opts.split(',').filter(Boolean)) {
-    const m = /^tracker\.(\w+)=(-?[0-9.]+)$/.exec(kv);
-    if (!m || !(m[1] in DEFAULT_TRACKER)) throw new Error(`${kv}: not tracker.<option>=<number> (options: ${Object.keys(DEFAULT_TRACKER).join(', ')})`);
-    options[m[1] as keyof TrackerOptions] = Number(m[2]);
-  }
+  const [dataset, detsCache, gtCache, spec = ''] = process.argv.slice(2);
+  if (!dataset || !detsCache || !gtCache) throw new Error('usage: fall-coverage.main.js <dataset-dir> <dets-cache-dir> <gt-cache-dir> [<threshold>=<n>,...]');
+  const tuning = toTuning(parsePoint(spec));
   const reference = new Map((await loadReplay(dataset, gtCache)).map((c) => [c.name, c]));
-  const shares: { clip: string; frame: number; share: number }[] = [];
+  const rows: { clip: string; frame: number; share: number; found: boolean }[] = [];
   for (const c of await loadReplay(dataset, detsCache)) {
     const ref = reference.get(c.name);
     if (!ref) continue;
-    const tracks = parcelTracks(c, options);
+    const tracks = parcelTracks(c, tuning.tracker);
     const refTracks = parcelTracks(ref);
+    const { matched } = matchClip(c.labels, (await replayClip(c, tuning)).map(spanOf));
     for (const label of c.labels.filter((l) => l.kind === 'throw')) {
       const fall = referenceFall(label, refTracks);
-      shares.push({ clip: c.name, frame: label.startFrame, share: fall ? followedShare(fall, tracks) : 0 });
+      rows.push({ clip: c.name, frame: label.startFrame, share: fall ? followedShare(fall, tracks) : 0, found: matched.some((m) => m.label === label) });
     }
   }
-  if (!shares.length) throw new Error(`${dataset}: no labelled throws with both caches`);
-  const v = shares.map((s) => s.share).sort((x, y) => x - y);
+  if (!rows.length) throw new Error(`${dataset}: no labelled throws with both caches`);
+  const v = rows.map((r) => r.share).sort((x, y) => x - y);
   const q = (p: number) => v[Math.floor(p * (v.length - 1))].toFixed(2);
-  console.log(shares.map((s) => `${s.clip}@${s.frame} ${s.share.toFixed(2)}`).join('\n'));
+  const followed = rows.filter((r) => r.share >= FOLLOWED);
+  const rest = rows.filter((r) => r.share < FOLLOWED);
+  const found = (rs: typeof rows) => rs.filter((r) => r.found).length;
+  console.log(rows.map((r) => `${r.clip}@${r.frame} ${r.share.toFixed(2)} ${r.found ? 'found' : 'missed'}`).join('\n'));
   console.log(
-    `${shares.length} throws: share of the fall one track follows p10 ${q(0.1)}, p25 ${q(0.25)}, median ${q(0.5)}; ` +
-      `at least 0.8 of it: ${v.filter((x) => x >= 0.8).length}, under 0.5: ${v.filter((x) => x < 0.5).length}`,
+    `${rows.length} throws: share of the fall one track follows p10 ${q(0.1)}, p25 ${q(0.25)}, median ${q(0.5)}; under 0.5: ${v.filter((x) => x < 0.5).length}\n` +
+      `followed at least ${FOLLOWED}: ${followed.length}, of them found ${found(followed)}; followed less: ${rest.length}, of them found ${found(rest)}`,
   );
 }
 

@@ -18,7 +18,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { loadDataset } from './dataset';
 import { loadReplay, replayClip, type ReplayClip } from './replay';
 import { matchClip, score, spanOf, type ClipMatch } from './scoring';
-import { coordinateDescent, DEFAULT_POINT, folds, GRID, objective, pointKey, toTuning, type Point } from './tune';
+import { coordinateDescent, DEFAULT_POINT, folds, GRID, objective, parsePoint, pointKey, toTuning, type Point } from './tune';
 
 interface Args {
   datasets: string[];
@@ -54,13 +54,8 @@ function parseArgs(argv: string[]): Args {
       const unknown = a.params.filter((p) => !(p in GRID));
       if (unknown.length || !a.params.length) throw new Error(`--params: ${unknown.join(', ') || '(none)'} not searchable (searchable: ${Object.keys(GRID).join(', ')})`);
     }
-    else if (v === '--at') {
-      for (const kv of (argv[++i] ?? '').split(',').filter(Boolean)) {
-        const [k, val] = kv.split('=');
-        if (!(k in DEFAULT_POINT) || !Number.isFinite(Number(val))) throw new Error(`--at: ${kv} is not <threshold>=<number> (thresholds: ${Object.keys(DEFAULT_POINT).join(', ')})`);
-        a.at[k] = Number(val);
-      }
-    } else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --source, --folds, --passes, --params, --threads, --at, --score-only, --out)`);
+    else if (v === '--at') a.at = parsePoint(argv[++i] ?? '', a.at);
+    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --source, --folds, --passes, --params, --threads, --at, --score-only, --out)`);
     else a.datasets.push(resolve(v));
   }
   if (!a.datasets.length || !a.sources.length) throw new Error('usage: tune <dataset-dir>... --source <name>=<cache-dir>...');

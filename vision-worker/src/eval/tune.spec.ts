@@ -1,7 +1,7 @@
 import { DEFAULT_KICK_TUNING } from '../judge/kick-judge';
 import { DEFAULT_THROW_TUNING } from '../judge/throw-judge';
 import type { ClipMatch, Span } from './scoring';
-import { coordinateDescent, DEFAULT_POINT, folds, GRID, objective, toTuning, type Point } from './tune';
+import { coordinateDescent, DEFAULT_POINT, folds, GRID, objective, parsePoint, toTuning, type Point } from './tune';
 
 const throwSpan: Span = { kind: 'throw', startFrame: 0, endFrame: 10 };
 const hit: ClipMatch = { matched: [{ label: throwSpan, detection: throwSpan }], falsePositives: [], misses: [] };
@@ -16,6 +16,14 @@ describe('judge tuning', () => {
   it('maps a point to the judges\u2019 overrides and refuses an unknown name', () => {
     expect(toTuning({ 'throw.landedTolPx': 4, 'kick.preStill': 5, 'tracker.lowMaxCost': -1 })).toEqual({ throw: { landedTolPx: 4 }, kick: { preStill: 5 }, tracker: { lowMaxCost: -1 } });
     expect(() => toTuning({ 'throw.nope': 1 })).toThrow('unknown threshold throw.nope');
+  });
+
+  it('reads a list of thresholds over the defaults and names a bad item', () => {
+    const p = parsePoint('throw.landedTolPx=4,tracker.lowMaxCost=-1');
+    expect(p).toEqual({ ...DEFAULT_POINT, 'throw.landedTolPx': 4, 'tracker.lowMaxCost': -1 });
+    expect(parsePoint('', p)).toEqual(p);
+    expect(() => parsePoint('kick.preStill=x')).toThrow('kick.preStill=x is not <threshold>=<number>');
+    expect(() => parsePoint('throw.nope=1')).toThrow('throw.nope=1 is not <threshold>=<number>');
   });
 
   it('averages throw and kick F1 over the sources', () => {

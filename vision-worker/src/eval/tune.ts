@@ -44,6 +44,19 @@ export const GRID: Record<string, number[]> = {
   'tracker.maxMisses': [5, 8, 12],
 };
 
+/** `k=v,k=v` of threshold names and numbers (`throw.landedTolPx=4,tracker.lowMaxCost=-1`) over the defaults. */
+export function parsePoint(spec: string, base: Point = DEFAULT_POINT): Point {
+  const p = { ...base };
+  for (const kv of spec.split(',').filter(Boolean)) {
+    const [k, val] = kv.split('=');
+    if (!(k in DEFAULT_POINT) || val === undefined || !Number.isFinite(Number(val))) {
+      throw new Error(`${kv} is not <threshold>=<number> (thresholds: ${Object.keys(DEFAULT_POINT).join(', ')})`);
+    }
+    p[k] = Number(val);
+  }
+  return p;
+}
+
 export function toTuning(p: Point): JudgeTuning {
   const throwT: Partial<ThrowTuning> = {};
   const kickT: Partial<KickTuning> = {};

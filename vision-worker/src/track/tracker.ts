@@ -84,7 +84,7 @@ export class Tracker {
     const strong = (d: Detection) => d.score >= this.o.startScore;
     // confident detections first, against every track; then the weak ones, only for the tracks left over
     this.associate(frame, t, dets, strong, this.o.maxCost, usedT, usedD);
-    this.associate(frame, t, dets, (d) => !strong(d), this.o.lowMaxCost, usedT, usedD);
+    if (dets.some((d) => !strong(d))) this.associate(frame, t, dets, (d) => !strong(d), this.o.lowMaxCost, usedT, usedD);
     const ended: Track[] = [];
     this.tracks = this.tracks.filter((tr, ti) => {
       if (usedT.has(ti)) return true;

@@ -20,7 +20,7 @@ export interface RunnerOptions {
   parcelClass: string;
   personClass: string;
   /** The detection score that starts a track (weaker detections only continue one). */
-  trackStartScore?: number;
+  trackStartScore: number;
   clips: boolean;
   snapshotQuality: number;
   /** Seconds of frames kept for evidence. */
@@ -123,7 +123,7 @@ export class CameraRunner {
       personClass: this.o.personClass,
       motion: DEFAULT_MOTION,
       ringFrames: Math.round((this.o.ringSeconds ?? 4) * src.fps),
-      tracker: this.o.trackStartScore === undefined ? undefined : { startScore: this.o.trackStartScore },
+      tracker: { startScore: this.o.trackStartScore },
     });
     const started = Date.now();
     let counted = 0;
