@@ -34,6 +34,7 @@ export const GRID: Record<string, number[]> = {
   'throw.anchorSigmaCm': [30, 50, 80],
   'throw.landingAccelShare': [0, 0.8, 1],
   'throw.ignoreEdgeBoxes': [0, 1],
+  'throw.midAirStartMax': [0, 400, 600, 800],
   'kick.preStill': [6, 8, 10],
   'kick.restRadiusFrac': [0.08, 0.12, 0.2],
   'kick.footLevel': [0.4, 0.5, 0.6],

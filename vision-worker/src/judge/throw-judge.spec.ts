@@ -110,6 +110,26 @@ describe('ThrowJudge', () => {
     expect(j?.dropHeightCm).toBeLessThan(65);
   });
 
+  it('judges a fall first seen in mid-air (the parcel was hidden in the hands) from its apex', () => {
+    // thrown up and out from 120 cm; the track begins 8 frames (0.32 s) later, falling at 224 cm/s
+    const path = fall([0, 140, 120], [40, 260, 90], 30, 0).slice(8);
+    const persons = [personNear(0, 100, path[path.length - 1].frame + 1)];
+    const j = new ThrowJudge(ctx).judge(track('parcel-1', 0, path), persons, false);
+    expect(j?.kind).toBe('throw');
+    expect(j!.personTrackId).toBe('person-1');
+    // the apex is 4 cm above the release, and the landing is a parcel's centre
+    expect(Math.abs(j!.dropHeightCm! - 109)).toBeLessThan(15);
+    // held to the release speed limit, the same track has no release in view
+    const strict = { ...ctx, tuning: { throw: { midAirStartMax: 0 } } };
+    expect(new ThrowJudge(strict).judge(track('parcel-1', 0, path), persons, false)).toBeNull();
+  });
+
+  it('does not raise a low fall first seen in mid-air past the threshold', () => {
+    // let go at 45 cm (centre), first seen 0.12 s later: the apex is below the 50 cm drop threshold
+    const path = fall([10, 130, 45], [0, 0, 0], 30, 0).slice(3).map((p) => ({ frame: p.frame, box: p.box }));
+    expect(new ThrowJudge(ctx).judge(track('parcel-1', 0, path), [personNear(10, 95, 40)], false)).toBeNull();
+  });
+
   it('ignores a parcel riding a conveyor at constant height', () => {
     const pts = Array.from({ length: 40 }, (_, frame) => ({ frame, box: parcelBox(cam.project, [-150 + 2.5 * frame, -60, 95]) }));
     expect(new ThrowJudge(ctx).judge(track('parcel-1', 0, pts), [personNear(0, -10, 40)], true)).toBeNull();

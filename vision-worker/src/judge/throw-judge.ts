@@ -51,6 +51,12 @@ export interface ThrowTuning {
   landingAccelShare: number;
   /** 1: boxes cut by the image edge (within 2 px) are left out of the fits: their centre moves with the cut, not the parcel. */
   ignoreEdgeBoxes: number;
+  /**
+   * Fastest downward speed (cm/s) at the start of a fall whose track begins there: a parcel not detected in the
+   * hands is first seen already falling. Such a fall is judged from its apex, extrapolated along the fitted
+   * trajectory (0: such a start is held to maxDownwardRelease like any other).
+   */
+  midAirStartMax: number;
 }
 
 export const DEFAULT_THROW_TUNING: ThrowTuning = {
@@ -68,6 +74,7 @@ export const DEFAULT_THROW_TUNING: ThrowTuning = {
   flightTolFrac: 0.035,
   landingAccelShare: 0,
   ignoreEdgeBoxes: 0,
+  midAirStartMax: 600,
 };
 
 const EDGE_PX = 2;
@@ -95,6 +102,8 @@ interface Flight {
   /** The person the fit was anchored to (or found within reach of the release). */
   who?: Candidate;
   anchored: boolean;
+  /** Seconds before the first observation at which the fitted fall had its apex (0: the fall starts at it). */
+  apexDt: number;
 }
 
 /**
@@ -135,7 +144,7 @@ export class ThrowJudge {
     if (ended) this.consumed.delete(parcel.id);
     const landed = settled || still[n - 1];
     // a seen landing fixes the end of the fall; a track that ended in the air is anchored at the thrower
-    const flight = landed ? this.findLandedFlight(obs, still, persons) : this.findFlight(obs, still, landed, persons);
+    const flight = landed ? this.findLandedFlight(obs, still, persons, obs[0] === parcel.history[0]) : this.findFlight(obs, still, landed, persons);
     if (!flight) return null;
     return this.verdict(parcel, obs, flight);
   }
@@ -183,7 +192,7 @@ export class ThrowJudge {
    * within what this track's boxes jitter where the parcel lies still. A parcel lowered by hand and let go
    * near the floor does not fit: it slows down before the landing, where a fall is at its fastest.
    */
-  private findLandedFlight(obs: readonly TrackPoint[], still: readonly boolean[], persons: readonly Track[]): Flight | null {
+  private findLandedFlight(obs: readonly TrackPoint[], still: readonly boolean[], persons: readonly Track[], trackStart: boolean): Flight | null {
     const { camera, settings } = this.ctx;
     const n = obs.length;
     const [a, b] = this.movingRun(still);
@@ -243,7 +252,9 @@ export class ThrowJudge {
           if (rms > tol) continue;
           const v0: Vec3 = [fit.vLand[0], fit.vLand[1], fit.vLand[2] - GRAVITY_CM_S2 * (win[0].t - tLand)];
           const zs = win.map((w) => fit.at(w.t)[2]);
-          if (Math.min(...zs) < -30 || Math.max(...zs) > 300 || Math.hypot(...v0) > 1200 || v0[2] < -this.tune.maxDownwardRelease) continue;
+          // a track that begins in the air (the parcel was not detected in the hands) may start fast downward
+          const downMax = s === 0 && trackStart ? Math.max(this.tune.maxDownwardRelease, this.tune.midAirStartMax) : this.tune.maxDownwardRelease;
+          if (Math.min(...zs) < -30 || Math.max(...zs) > 300 || Math.hypot(...v0) > 1200 || v0[2] < -downMax) continue;
           // a fall ends at its fastest: the boxes must still be moving as fast as the fitted fall just before the
           // landing (a parcel lowered by hand slows down to nothing before it is let go)
           if (e - s >= 2) {
@@ -273,11 +284,14 @@ export class ThrowJudge {
     if (!longest) return null;
     const landingAt = longest.c.tLand;
     const sameLanding = (s: number) => fitFrom(s, landingAt);
-    const holderAt = (s: number, fit: FallFit): Candidate | undefined => {
-      const p = fit.at(obs[s].t);
+    const holderAt = (s: number, fit: FallFit, dt = 0): Candidate | undefined => {
+      const p = fit.at(obs[s].t - dt);
+      const [pu, pv] = dt > 0 ? camera.project(p) : [pts[s].u, pts[s].v];
       const reach = (c: Candidate) => Math.hypot(p[0] - c.feet[0], p[1] - c.feet[1]);
-      return this.candidates(obs[s].frame, persons)
-        .filter((c) => reach(c) <= settings.personReachCm || contains(expand(c.box, 0.15), [pts[s].u, pts[s].v]))
+      // frames per second from the track itself (frame indices and times come from the source)
+      const fps = (obs[n - 1].frame - obs[0].frame) / Math.max(1e-9, obs[n - 1].t - obs[0].t);
+      return this.candidates(obs[s].frame - Math.round(dt * fps), persons)
+        .filter((c) => reach(c) <= settings.personReachCm || contains(expand(c.box, 0.15), [pu, pv]))
         .sort((x, y) => reach(x) - reach(y))[0];
     };
     // the longest window may still start in the carry: the release is the earliest start whose fit is about as
@@ -291,9 +305,16 @@ export class ThrowJudge {
     const chosen = tail.find((x) => x.c.rms <= this.tune.releaseSlack * floorRms + 0.2) ?? longest;
     const start = chosen.s;
     const found = chosen.c;
-    const who = holderAt(start, found.fit);
-    if (who && !this.releasedByHand(obs, start, who)) return null;
-    return who ? { s: start, e: found.e, fit: found.fit, tol: found.tol, landed: true, who, anchored: false } : null;
+    // first seen falling fast: the fall began at the apex of the fitted trajectory, before the track did
+    const vz = found.fit.v0[2];
+    const apexDt = start === 0 && trackStart && vz < -this.tune.maxDownwardRelease ? -vz / GRAVITY_CM_S2 : 0;
+    const who = holderAt(start, found.fit, apexDt);
+    if (!who) return null;
+    if (apexDt > 0) {
+      const [, topV] = camera.project(found.fit.at(obs[start].t - apexDt));
+      if (topV >= who.box[1] + this.tune.handLevelMax * (who.box[3] - who.box[1])) return null;
+    } else if (!this.releasedByHand(obs, start, who)) return null;
+    return { s: start, e: found.e, fit: found.fit, tol: found.tol, landed: true, who, anchored: false, apexDt };
   }
 
   private findFlight(obs: readonly TrackPoint[], still: readonly boolean[], landed: boolean, persons: readonly Track[]): Flight | null {
@@ -324,12 +345,12 @@ export class ThrowJudge {
       if (!fit || fit.rmsPx > tol || !this.plausible(fit, win, rest)) return null;
       const p = fit.at(win[0].t);
       const reach = (c: Candidate) => Math.hypot(p[0] - c.feet[0], p[1] - c.feet[1]);
-      if (who) return reach(who) <= settings.personReachCm ? { s, e, fit, tol, landed, who, anchored: true } : null;
+      if (who) return reach(who) <= settings.personReachCm ? { s, e, fit, tol, landed, who, anchored: true, apexDt: 0 } : null;
       // unanchored (the landing anchors it): whoever is within reach of the release or holds the parcel
       const holder = people
         .filter((c) => reach(c) <= settings.personReachCm || contains(expand(c.box, 0.15), [win[0].u, win[0].v]))
         .sort((x, y) => reach(x) - reach(y))[0];
-      return holder ? { s, e, fit, tol, landed, who: holder, anchored: false } : null;
+      return holder ? { s, e, fit, tol, landed, who: holder, anchored: false, apexDt: 0 } : null;
     };
     let best: Flight | null = null;
     for (let s = a; s <= b - MIN_POINTS + 1; s++) {
@@ -385,13 +406,14 @@ export class ThrowJudge {
     const { settings, zones } = this.ctx;
     const rel = obs[f.s];
     const land = obs[f.e];
-    const pRel = f.fit.at(rel.t);
+    const tRel = rel.t - f.apexDt;
+    const pRel = f.fit.at(tRel);
     const pLand = f.fit.at(land.t);
     const drop = pRel[2] - (f.landed ? Math.max(0, Math.min(pLand[2], RESTING_CENTRE_CM)) : RESTING_CENTRE_CM);
     if (drop < settings.dropHeightCm) return null;
     // a fall past the threshold takes at least the free-fall time of the threshold height (0.32 s for 50 cm):
     // a shorter window is a few jittery boxes that a steep, wrong-depth trajectory happens to fit
-    if (land.t - rel.t < Math.sqrt((2 * settings.dropHeightCm) / GRAVITY_CM_S2)) return null;
+    if (land.t - tRel < Math.sqrt((2 * settings.dropHeightCm) / GRAVITY_CM_S2)) return null;
     if (inZone(zones, 'drop', bottomCentre(land.box))) return null;
     if (zones.some((z) => z.kind === 'floor') && !inZone(zones, 'floor', bottomCentre(land.box))) return null;
     // who released it: the anchor of the fit, or (unanchored fit with a seen landing) a person within reach
