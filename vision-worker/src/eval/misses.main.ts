@@ -1,0 +1,49 @@
+/**
+ * Diagnostic: each missed label and each false event of a replayed dataset, with what was staged around it and the
+ * parcel tracks the judges had there (`tracksAround`). It is how the failure patterns in docs/vision.md were read.
+ *
+ *   node dist/eval/misses.main.js <dataset-dir> <dets-cache-dir> [throw|kick] [<threshold>=<n>,...]
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parcelTracks } from './fall-coverage';
+import { tracksAround } from './misses';
+import { loadReplay, replayClip } from './replay';
+import { matchClip, spanOf, type EvalKind, type Span } from './scoring';
+import { parsePoint, toTuning } from './tune';
+
+interface Staged {
+  kind: string;
+  startFrame: number;
+  endFrame: number;
+}
+
+async function main() {
+  const [dataset, cache, kindArg, spec = ''] = process.argv.slice(2);
+  if (!dataset || !cache) throw new Error('usage: misses.main.js <dataset-dir> <dets-cache-dir> [throw|kick] [<threshold>=<n>,...]');
+  if (kindArg && kindArg !== 'throw' && kindArg !== 'kick') throw new Error(`kind must be throw or kick, not ${kindArg}`);
+  const kinds: EvalKind[] = kindArg ? [kindArg as EvalKind] : ['throw', 'kick'];
+  const tuning = toTuning(parsePoint(spec));
+  const span = (s: Span | Staged) => `${s.kind} ${s.startFrame}-${s.endFrame}`;
+  for (const c of await loadReplay(dataset, cache)) {
+    const judged = await replayClip(c, tuning);
+    const { misses, falsePositives } = matchClip(c.labels, judged.map(spanOf));
+    const raw = JSON.parse(readFileSync(join(dataset, c.name, 'labels.json'), 'utf8')) as { negatives?: Staged[] };
+    const staged = [...c.labels, ...(raw.negatives ?? [])];
+    const tracks = parcelTracks(c, tuning.tracker);
+    const show = (what: string, s: Span) => {
+      const near = staged.filter((x) => x.startFrame <= s.endFrame + 15 && s.startFrame - 15 <= x.endFrame && x !== s);
+      console.log(`${c.name} ${what} ${span(s)}  staged nearby: ${near.map(span).join(', ') || '-'}  judged: ${judged.map((j) => `${j.kind} ${j.startFrame}-${j.endFrame}`).join(', ') || '-'}`);
+      for (const t of tracksAround(s, tracks)) {
+        console.log(`    ${t.id} frames ${t.first}-${t.last}, ${t.boxes} boxes in ${t.from}-${t.to}, ${t.downPx} px down${t.beginsMoving ? ', begins moving' : ''}`);
+      }
+    };
+    for (const m of misses.filter((x) => kinds.includes(x.kind))) show('MISSED', m);
+    for (const f of falsePositives.filter((x) => kinds.includes(x.kind))) show('FALSE', f);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { centre, DEFAULT_TRACKER, stillThreshold, type Track } from '../track/tracker';
+import type { Span } from './scoring';
+
+export interface TrackSummary {
+  id: string;
+  first: number;
+  last: number;
+  /** Frames of the track's first and last box within the span (with its margin). */
+  from: number;
+  to: number;
+  boxes: number;
+  /** How far the box centre went down the image over the span, in pixels (a fall goes down). */
+  downPx: number;
+  /**
+   * The track's first box is already moving: the parcel was not boxed before (hidden in the hands, say). False
+   * when the track is older than its kept history, whose first box is then not the track's first.
+   */
+  beginsMoving: boolean;
+}
+
+/**
+ * The tracks that have boxes within `margin` frames of a span: what the judges had to work with for a missed
+ * label or a false event. A throw split over several tracks, or a fall no track goes down through, shows here.
+ */
+export function tracksAround(span: Pick<Span, 'startFrame' | 'endFrame'>, tracks: readonly Track[], margin = 5): TrackSummary[] {
+  const out: TrackSummary[] = [];
+  for (const t of tracks) {
+    const h = t.history.filter((p) => p.frame >= span.startFrame - margin && p.frame <= span.endFrame + margin);
+    if (h.length < 2) continue;
+    const [a, b] = [t.history[0], t.history[1]];
+    const step = b ? Math.hypot(centre(b.box)[0] - centre(a.box)[0], centre(b.box)[1] - centre(a.box)[1]) / Math.max(1, b.frame - a.frame) : 0;
+    out.push({
+      id: t.id,
+      first: a.frame,
+      last: t.history[t.history.length - 1].frame,
+      from: h[0].frame,
+      to: h[h.length - 1].frame,
+      boxes: h.length,
+      downPx: Math.round(centre(h[h.length - 1].box)[1] - centre(h[0].box)[1]),
+      beginsMoving: t.history.length < DEFAULT_TRACKER.historyLength && step >= stillThreshold(a.box),
+    });
+  }
+  return out.sort((x, y) => Math.abs(y.downPx) - Math.abs(x.downPx));
+}
