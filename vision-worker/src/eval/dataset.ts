@@ -14,9 +14,13 @@ export const ClipCameraSchema = z.object({
 });
 export type ClipCamera = z.infer<typeof ClipCameraSchema>;
 
-/** `<clip>/labels.json`: the violations in the clip, as frame spans. Extra fields are kept for analysis. */
+/**
+ * `<clip>/labels.json`: the violations in the clip, as frame spans, and optionally the staged acts that are not
+ * violations (placings, pick-ups…: not scored, shown by the diagnostics). Extra fields are kept for analysis.
+ */
 export const ClipLabelsSchema = z.object({
   events: z.array(z.looseObject({ kind: z.enum(['throw', 'kick']), startFrame: z.number().int().min(0), endFrame: z.number().int().min(0) })),
+  negatives: z.array(z.looseObject({ kind: z.string(), startFrame: z.number().int().min(0), endFrame: z.number().int().min(0) })).optional(),
 });
 export type ClipLabels = z.infer<typeof ClipLabelsSchema>;
 

@@ -4,19 +4,11 @@
  *
  *   node dist/eval/misses.main.js <dataset-dir> <dets-cache-dir> [throw|kick] [<threshold>=<n>,...]
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parcelTracks } from './fall-coverage';
 import { tracksAround } from './misses';
 import { loadReplay, replayClip } from './replay';
 import { matchClip, spanOf, type EvalKind, type Span } from './scoring';
 import { parsePoint, toTuning } from './tune';
-
-interface Staged {
-  kind: string;
-  startFrame: number;
-  endFrame: number;
-}
 
 async function main() {
   const [dataset, cache, kindArg, spec = ''] = process.argv.slice(2);
@@ -24,12 +16,11 @@ async function main() {
   if (kindArg && kindArg !== 'throw' && kindArg !== 'kick') throw new Error(`kind must be throw or kick, not ${kindArg}`);
   const kinds: EvalKind[] = kindArg ? [kindArg as EvalKind] : ['throw', 'kick'];
   const tuning = toTuning(parsePoint(spec));
-  const span = (s: Span | Staged) => `${s.kind} ${s.startFrame}-${s.endFrame}`;
+  const span = (s: Pick<Span, 'startFrame' | 'endFrame'> & { kind: string }) => `${s.kind} ${s.startFrame}-${s.endFrame}`;
   for (const c of await loadReplay(dataset, cache)) {
     const judged = await replayClip(c, tuning);
     const { misses, falsePositives } = matchClip(c.labels, judged.map(spanOf));
-    const raw = JSON.parse(readFileSync(join(dataset, c.name, 'labels.json'), 'utf8')) as { negatives?: Staged[] };
-    const staged = [...c.labels, ...(raw.negatives ?? [])];
+    const staged = [...c.labels, ...c.negatives];
     const tracks = parcelTracks(c, tuning.tracker);
     const show = (what: string, s: Span) => {
       const near = staged.filter((x) => x.startFrame <= s.endFrame + 15 && s.startFrame - 15 <= x.endFrame && x !== s);

@@ -1,4 +1,4 @@
-import { centre, DEFAULT_TRACKER, stillThreshold, type Track } from '../track/tracker';
+import { centre, startsInHistory, stillThreshold, type Track } from '../track/tracker';
 import type { Span } from './scoring';
 
 export interface TrackSummary {
@@ -27,8 +27,10 @@ export function tracksAround(span: Pick<Span, 'startFrame' | 'endFrame'>, tracks
   for (const t of tracks) {
     const h = t.history.filter((p) => p.frame >= span.startFrame - margin && p.frame <= span.endFrame + margin);
     if (h.length < 2) continue;
-    const [a, b] = [t.history[0], t.history[1]];
-    const step = b ? Math.hypot(centre(b.box)[0] - centre(a.box)[0], centre(b.box)[1] - centre(a.box)[1]) / Math.max(1, b.frame - a.frame) : 0;
+    // h has two boxes, so the history does too
+    const [a, b] = t.history;
+    const [[ax, ay], [bx, by]] = [centre(a.box), centre(b.box)];
+    const step = Math.hypot(bx - ax, by - ay) / Math.max(1, b.frame - a.frame);
     out.push({
       id: t.id,
       first: a.frame,
@@ -37,7 +39,7 @@ export function tracksAround(span: Pick<Span, 'startFrame' | 'endFrame'>, tracks
       to: h[h.length - 1].frame,
       boxes: h.length,
       downPx: Math.round(centre(h[h.length - 1].box)[1] - centre(h[0].box)[1]),
-      beginsMoving: t.history.length < DEFAULT_TRACKER.historyLength && step >= stillThreshold(a.box),
+      beginsMoving: startsInHistory(t) && step >= stillThreshold(a.box),
     });
   }
   return out.sort((x, y) => Math.abs(y.downPx) - Math.abs(x.downPx));

@@ -18,6 +18,8 @@ import type { Span } from './scoring';
 export interface ReplayClip {
   name: string;
   labels: Span[];
+  /** Staged acts that are not violations (`labels.json` negatives), for the diagnostics. */
+  negatives: { kind: string; startFrame: number; endFrame: number }[];
   camera: CameraModel;
   fps: number;
   frames: [number, Detection[]][];
@@ -40,7 +42,7 @@ export async function loadReplay(datasetDir: string, cacheDir: string, maxSide =
     if (!p) probed.set(clip.video, (p = await probe(clip.video)));
     const { scale } = fitWithin(p.width, p.height, maxSide);
     const camera = CameraModel.scaled({ ...clip.camera, width: p.width, height: p.height }, scale);
-    out.push({ name: clip.name, labels: clip.labels.events, camera, fps: clip.camera.fps, frames });
+    out.push({ name: clip.name, labels: clip.labels.events, negatives: clip.labels.negatives ?? [], camera, fps: clip.camera.fps, frames });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { fitBallistic, fitLandedFall, GRAVITY_CM_S2, type BallisticFit, type FitPrior, type Vec3 } from '../calibration/calibration';
-import { centre, type Track, type TrackPoint } from '../track/tracker';
+import { centre, startsInHistory, type Track, type TrackPoint } from '../track/tracker';
 import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
 const MIN_POINTS = 6;
@@ -144,7 +144,7 @@ export class ThrowJudge {
     if (ended) this.consumed.delete(parcel.id);
     const landed = settled || still[n - 1];
     // a seen landing fixes the end of the fall; a track that ended in the air is anchored at the thrower
-    const flight = landed ? this.findLandedFlight(obs, still, persons, obs[0] === parcel.history[0]) : this.findFlight(obs, still, landed, persons);
+    const flight = landed ? this.findLandedFlight(obs, still, persons, obs[0] === parcel.history[0] && startsInHistory(parcel)) : this.findFlight(obs, still, landed, persons);
     if (!flight) return null;
     return this.verdict(parcel, obs, flight);
   }
@@ -178,9 +178,7 @@ export class ThrowJudge {
    * A release is from the hands: the parcel is above the person's knees when it starts to fall (a parcel at
    * their feet is kicked, nudged or picked up; one lowered to the floor and let go falls only a little).
    */
-  private releasedByHand(obs: readonly TrackPoint[], s: number, who: Candidate): boolean {
-    // the highest of the last few points: the fitted start can lag the release by a frame or two
-    const top = Math.min(...obs.slice(Math.max(0, s - 2), s + 1).map((o) => centre(o.box)[1]));
+  private releasedByHand(top: number, who: Candidate): boolean {
     return top < who.box[1] + this.tune.handLevelMax * (who.box[3] - who.box[1]);
   }
 
@@ -284,12 +282,12 @@ export class ThrowJudge {
     if (!longest) return null;
     const landingAt = longest.c.tLand;
     const sameLanding = (s: number) => fitFrom(s, landingAt);
+    // frames per second from the track itself (frame indices and times come from the source)
+    const fps = (obs[n - 1].frame - obs[0].frame) / Math.max(1e-9, obs[n - 1].t - obs[0].t);
     const holderAt = (s: number, fit: FallFit, dt = 0): Candidate | undefined => {
       const p = fit.at(obs[s].t - dt);
       const [pu, pv] = dt > 0 ? camera.project(p) : [pts[s].u, pts[s].v];
       const reach = (c: Candidate) => Math.hypot(p[0] - c.feet[0], p[1] - c.feet[1]);
-      // frames per second from the track itself (frame indices and times come from the source)
-      const fps = (obs[n - 1].frame - obs[0].frame) / Math.max(1e-9, obs[n - 1].t - obs[0].t);
       return this.candidates(obs[s].frame - Math.round(dt * fps), persons)
         .filter((c) => reach(c) <= settings.personReachCm || contains(expand(c.box, 0.15), [pu, pv]))
         .sort((x, y) => reach(x) - reach(y))[0];
@@ -310,10 +308,10 @@ export class ThrowJudge {
     const apexDt = start === 0 && trackStart && vz < -this.tune.maxDownwardRelease ? -vz / GRAVITY_CM_S2 : 0;
     const who = holderAt(start, found.fit, apexDt);
     if (!who) return null;
-    if (apexDt > 0) {
-      const [, topV] = camera.project(found.fit.at(obs[start].t - apexDt));
-      if (topV >= who.box[1] + this.tune.handLevelMax * (who.box[3] - who.box[1])) return null;
-    } else if (!this.releasedByHand(obs, start, who)) return null;
+    // the release's image height: the apex where it was not seen; else the highest of the last few points (the
+    // fitted start can lag the release by a frame or two)
+    const top = apexDt > 0 ? camera.project(found.fit.at(obs[start].t - apexDt))[1] : Math.min(...pts.slice(Math.max(0, start - 2), start + 1).map((p) => p.v));
+    if (!this.releasedByHand(top, who)) return null;
     return { s: start, e: found.e, fit: found.fit, tol: found.tol, landed: true, who, anchored: false, apexDt };
   }
 

@@ -50,6 +50,8 @@ export const DEFAULT_TRACKER: TrackerOptions = { maxMisses: 8, restingMaxMisses:
 export const centre = (b: Box): [number, number] => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
 export const diag = (b: Box) => Math.hypot(b[2] - b[0], b[3] - b[1]);
 export const last = (t: Track) => t.history[t.history.length - 1];
+/** The track's first box is still in its history (every match is kept until the history is full). */
+export const startsInHistory = (t: Track) => t.history.length === t.hits;
 
 /** A box counts as still when it moves less than a small fraction of its size per frame. */
 export function stillThreshold(b: Box): number {
