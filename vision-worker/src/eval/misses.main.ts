@@ -1,11 +1,12 @@
 /**
  * Diagnostic: each missed label and each false event of a replayed dataset, with what was staged around it and the
- * parcel tracks the judges had there (`tracksAround`). It is how the failure patterns in docs/vision.md were read.
+ * parcel tracks the judges had there (`tracksAround`), and for a missed label why its judge turned down each
+ * settled motion there (`rejectionsAround`). It is how the failure patterns in docs/vision.md were read.
  *
  *   node dist/eval/misses.main.js <dataset-dir> <dets-cache-dir> [throw|kick] [<threshold>=<n>,...]
  */
 import { parcelTracks } from './fall-coverage';
-import { tracksAround } from './misses';
+import { rejectionsAround, tracksAround, type Rejection } from './misses';
 import { loadReplay, replayClip } from './replay';
 import { matchClip, spanOf, type EvalKind, type Span } from './scoring';
 import { parsePoint, toTuning } from './tune';
@@ -18,7 +19,8 @@ async function main() {
   const tuning = toTuning(parsePoint(spec));
   const span = (s: Pick<Span, 'startFrame' | 'endFrame'> & { kind: string }) => `${s.kind} ${s.startFrame}-${s.endFrame}`;
   for (const c of await loadReplay(dataset, cache)) {
-    const judged = await replayClip(c, tuning);
+    const rejections: Record<EvalKind, Rejection[]> = { throw: [], kick: [] };
+    const judged = await replayClip(c, tuning, (kind, trackId, from, to, reason) => rejections[kind].push({ trackId, from, to, reason }));
     const { misses, falsePositives } = matchClip(c.labels, judged.map(spanOf));
     const staged = [...c.labels, ...c.negatives];
     const tracks = parcelTracks(c, tuning.tracker);
@@ -28,6 +30,9 @@ async function main() {
       for (const t of tracksAround(s, tracks)) {
         console.log(`    ${t.id} frames ${t.first}-${t.last}, ${t.boxes} boxes in ${t.from}-${t.to}, ${t.downPx} px down${t.beginsMoving ? ', begins moving' : ''}`);
       }
+      if (what !== 'MISSED') return;
+      // the judge's own tracks (numbered apart from the ones above): why each settled motion here was no violation
+      for (const r of rejectionsAround(s, rejections[s.kind])) console.log(`    not a ${s.kind}: ${r.trackId} frames ${r.from}-${r.to}: ${r.reason}`);
     };
     for (const m of misses.filter((x) => kinds.includes(x.kind))) show('MISSED', m);
     for (const f of falsePositives.filter((x) => kinds.includes(x.kind))) show('FALSE', f);

@@ -1,6 +1,6 @@
 import type { Detection } from '../detect/yolo-decode';
 import { parcelTracks } from './fall-coverage';
-import { tracksAround } from './misses';
+import { rejectionsAround, tracksAround } from './misses';
 
 const parcel = (cx: number, cy: number): Detection => ({ classId: 0, score: 0.9, box: [cx - 10, cy - 10, cx + 10, cy + 10] });
 
@@ -18,5 +18,16 @@ describe('tracksAround', () => {
 
   it('leaves out tracks with fewer than two boxes near the span', () => {
     expect(tracksAround({ startFrame: 60, endFrame: 70 }, parcelTracks({ frames, fps: 25 }))).toEqual([]);
+  });
+});
+
+describe('rejectionsAround', () => {
+  const r = (from: number, to: number) => ({ trackId: 't', from, to, reason: 'a fall of 20 cm' });
+
+  it('keeps the rejections of motions that overlap the span or come within the margin of it', () => {
+    // each of the motions ending at 39 and starting at 76 is one frame beyond the default margin of 5
+    const all = [r(0, 30), r(34, 39), r(41, 50), r(60, 70), r(76, 90)];
+    expect(rejectionsAround({ startFrame: 45, endFrame: 70 }, all)).toEqual([r(41, 50), r(60, 70)]);
+    expect(rejectionsAround({ startFrame: 45, endFrame: 70 }, all, 6)).toEqual([r(34, 39), r(41, 50), r(60, 70), r(76, 90)]);
   });
 });

@@ -5,7 +5,7 @@ import type { Frame, FrameDetector } from '../detect/onnx-detector';
 import type { Detection } from '../detect/yolo-decode';
 import { fitWithin } from '../frames/frame-source';
 import { probe, type ProbeResult } from '../frames/ffmpeg-source';
-import { DEFAULT_JUDGE, type JudgeTuning, type Judgement } from '../judge/judgement';
+import { DEFAULT_JUDGE, type JudgeContext, type JudgeTuning, type Judgement } from '../judge/judgement';
 import { CameraPipeline } from '../pipeline/camera-pipeline';
 import { loadDataset } from './dataset';
 import type { Span } from './scoring';
@@ -48,7 +48,7 @@ export async function loadReplay(datasetDir: string, cacheDir: string, maxSide =
 }
 
 /** Runs the tracker and the judges over a replayed clip, with the judges' thresholds overridden by `tuning`. */
-export async function replayClip(c: ReplayClip, tuning?: JudgeTuning): Promise<Judgement[]> {
+export async function replayClip(c: ReplayClip, tuning?: JudgeTuning, trace?: JudgeContext['trace']): Promise<Judgement[]> {
   const byIndex = new Map(c.frames);
   const detector: FrameDetector = {
     classNames: ['parcel', 'person'],
@@ -65,6 +65,7 @@ export async function replayClip(c: ReplayClip, tuning?: JudgeTuning): Promise<J
     motion: null,
     ringFrames: 0,
     tuning,
+    trace,
   });
   const empty = new Uint8Array(0);
   const out: Judgement[] = [];

@@ -39,6 +39,8 @@ export interface JudgeContext {
   zones: readonly Zone[];
   /** Overrides of the judges' non-rule thresholds (defaults in each judge); evaluation tooling only. */
   tuning?: JudgeTuning;
+  /** Evaluation tooling only: told why a parcel's motion, once it has settled, was not a violation. */
+  trace?: (judge: 'throw' | 'kick', trackId: string, fromFrame: number, toFrame: number, reason: string) => void;
 }
 
 export interface JudgeTuning {
@@ -111,3 +113,9 @@ export function expand(b: Box, f: number): Box {
 }
 
 export const contains = (b: Box, p: Pt) => p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3];
+
+/** A judge turning down a settled motion: tells the trace (evaluation tooling) why, and returns no judgement. */
+export function rejected(ctx: JudgeContext, judge: 'throw' | 'kick', parcel: Track, obs: readonly TrackPoint[], reason: string): null {
+  ctx.trace?.(judge, parcel.id, obs[0].frame, obs[obs.length - 1].frame, reason);
+  return null;
+}

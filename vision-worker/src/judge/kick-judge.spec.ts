@@ -58,7 +58,11 @@ describe('KickJudge', () => {
 
   it('needs a foot at the parcel: a parcel moving on its own with everyone far away is not a kick', () => {
     const path = slide(rest, 320);
-    expect(new KickJudge(ctx).judge(track('parcel-1', 0, path), [standing(-200, 350, path.length)], false)).toBeNull();
+    const reasons: string[] = [];
+    const traced = { ...ctx, trace: (judge: string, id: string, from: number, to: number, reason: string) => reasons.push(`${judge} ${id} ${from}-${to}: ${reason}`) };
+    expect(new KickJudge(traced).judge(track('parcel-1', 0, path), [standing(-200, 350, path.length)], false)).toBeNull();
+    // the evaluation tooling is told which check turned it down
+    expect(reasons).toEqual([`kick parcel-1 0-${path[path.length - 1].frame}: no person with their feet next to the parcel (rest until frame 11, moving from 12)`]);
   });
 
   it('does not take a parcel being picked up for a kick', () => {

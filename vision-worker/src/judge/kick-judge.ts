@@ -1,5 +1,5 @@
 import { centre, type Track, type TrackPoint } from '../track/tracker';
-import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
+import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, rejected, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
 /**
  * The kick judge's thresholds that are not the rule's own (speed and distance are in the floor's settings):
@@ -90,7 +90,8 @@ export class KickJudge {
   private verdict(parcel: Track, obs: readonly TrackPoint[], onset: number, persons: readonly Track[]): Judgement | null {
     const { camera, settings, zones } = this.ctx;
     const rest = obs[onset - 1];
-    if (inZone(zones, 'conveyor', bottomCentre(rest.box))) return null;
+    const no = (reason: string) => rejected(this.ctx, 'kick', parcel, obs, `${reason} (rest until frame ${rest.frame}, moving from ${obs[onset].frame})`);
+    if (inZone(zones, 'conveyor', bottomCentre(rest.box))) return no('it lay on a conveyor');
     const floor = obs.map((o) => camera.imageToPlane(bottomCentre(o.box)));
     let peak = 0;
     for (let i = onset; i < Math.min(obs.length, onset + 4); i++) {
@@ -100,15 +101,17 @@ export class KickJudge {
     }
     let end = obs.length - 1;
     const disp = Math.hypot(floor[end][0] - floor[onset - 1][0], floor[end][1] - floor[onset - 1][1]);
-    if (peak < settings.kickMinSpeedCmS || peak > MAX_KICK_SPEED || disp < settings.kickMinDisplacementCm) return null;
+    if (peak < settings.kickMinSpeedCmS || peak > MAX_KICK_SPEED || disp < settings.kickMinDisplacementCm) {
+      return no(`${Math.round(peak)} cm/s at the start and ${Math.round(disp)} cm in all (a kick: ${settings.kickMinSpeedCmS}-${MAX_KICK_SPEED} cm/s, ${settings.kickMinDisplacementCm} cm)`);
+    }
     // a slide, not a jump: several moving observations in a consistent direction (a track that jumped to
     // another parcel moves once and stops)
     const moving = obs.slice(onset, onset + 4).filter((o, k) => imageSpeeds([obs[onset + k - 1], o])[1] >= stillThreshold(o.box)).length;
-    if (moving < 3 || onset + 3 >= obs.length) return null;
+    if (moving < 3 || onset + 3 >= obs.length) return no(`moving in ${moving} of the 4 boxes after the start (a slide: 3)`);
     const d1 = [floor[onset][0] - floor[onset - 1][0], floor[onset][1] - floor[onset - 1][1]];
     const d3 = [floor[onset + 3][0] - floor[onset - 1][0], floor[onset + 3][1] - floor[onset - 1][1]];
     const cos = (d1[0] * d3[0] + d1[1] * d3[1]) / (Math.hypot(d1[0], d1[1]) * Math.hypot(d3[0], d3[1]) + 1e-9);
-    if (cos < this.tune.minDirectionCos) return null;
+    if (cos < this.tune.minDirectionCos) return no(`the first step is off the slide's direction (cos ${cos.toFixed(2)})`);
     // the foot: the bottom of a person's box, on the floor, next to the resting parcel at the contact
     let who: { track: Track; box: TrackPoint['box']; dist: number } | undefined;
     for (const p of persons) {
@@ -121,14 +124,14 @@ export class KickJudge {
       const footLevel = centre(rest.box)[1] >= ph0.box[1] + this.tune.footLevel * (ph0.box[3] - ph0.box[1]);
       if (dist <= settings.footReachCm && footLevel && (!who || dist < who.dist)) who = { track: p, box: ph.box, dist };
     }
-    if (!who) return null;
+    if (!who) return no('no person with their feet next to the parcel');
     // the parcel must leave the person; carried parcels stay inside their box
     let separated = false;
     for (let i = onset; i < obs.length && !separated; i++) {
       const ph = personAt(who.track, obs[i].frame, 2);
       if (!ph || !contains(expand(ph.box, 0.05), centre(obs[i].box))) separated = true;
     }
-    if (!separated) return null;
+    if (!separated) return no(`it stayed in the box of ${who.track.id} (carried)`);
     while (end > onset && obs[end].t - obs[onset].t > MAX_SLIDE_S) end--;
     const confidence = sigmoid((peak - settings.kickMinSpeedCmS) / 40) * (1 - 0.3 * (who.dist / settings.footReachCm));
     return {

@@ -43,8 +43,12 @@ describe('ThrowJudge', () => {
     const path = fall([0, 140, 120], [40, 260, 90]);
     const persons = [personNear(0, 100, path.length)];
     expect(new ThrowJudge(ctx).judge(track('p', 0, path), persons, false)).not.toBeNull();
-    const strict = { ...ctx, settings: { ...DEFAULT_JUDGE, dropHeightCm: 130 } };
+    const reasons: string[] = [];
+    const trace = (judge: string, id: string, _from: number, _to: number, reason: string) => reasons.push(`${judge} ${id}: ${reason}`);
+    const strict = { ...ctx, settings: { ...DEFAULT_JUDGE, dropHeightCm: 130 }, trace };
     expect(new ThrowJudge(strict).judge(track('p', 0, path), persons, false)).toBeNull();
+    // the evaluation tooling is told why
+    expect(reasons).toEqual([expect.stringMatching(/^throw p: a fall of 108 cm, under 130 \(release at frame 8, landing at \d+\)$/)]);
   });
 
   it('keeps finding a throw through ±2 px of noise on every box edge, with the height within 30 cm', () => {

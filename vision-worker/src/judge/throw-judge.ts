@@ -1,6 +1,6 @@
 import { fitBallistic, fitLandedFall, GRAVITY_CM_S2, type BallisticFit, type FitPrior, type Vec3 } from '../calibration/calibration';
 import { centre, startsInHistory, type Track, type TrackPoint } from '../track/tracker';
-import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
+import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, rejected, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
 const MIN_POINTS = 6;
 const MIN_SPAN_S = 0.2;
@@ -144,14 +144,17 @@ export class ThrowJudge {
     if (ended) this.consumed.delete(parcel.id);
     const landed = settled || still[n - 1];
     // a seen landing fixes the end of the fall; a track that ended in the air is anchored at the thrower
-    const flight = landed ? this.findLandedFlight(obs, still, persons, obs[0] === parcel.history[0] && startsInHistory(parcel)) : this.findFlight(obs, still, landed, persons);
-    if (!flight) return null;
+    const flight = landed
+      ? this.findLandedFlight(obs, still, persons, obs[0] === parcel.history[0] && startsInHistory(parcel))
+      : (this.findFlight(obs, still, landed, persons) ?? 'no stretch of the track fits a fall (it ended in the air)');
+    if (typeof flight === 'string') return rejected(this.ctx, 'throw', parcel, obs, flight);
     return this.verdict(parcel, obs, flight);
   }
 
   forget(trackId: string) {
     this.consumed.delete(trackId);
   }
+
 
   consumeUntil(trackId: string, frame: number) {
     this.consumed.set(trackId, Math.max(frame, this.consumed.get(trackId) ?? -1));
@@ -190,7 +193,7 @@ export class ThrowJudge {
    * within what this track's boxes jitter where the parcel lies still. A parcel lowered by hand and let go
    * near the floor does not fit: it slows down before the landing, where a fall is at its fastest.
    */
-  private findLandedFlight(obs: readonly TrackPoint[], still: readonly boolean[], persons: readonly Track[], trackStart: boolean): Flight | null {
+  private findLandedFlight(obs: readonly TrackPoint[], still: readonly boolean[], persons: readonly Track[], trackStart: boolean): Flight | string {
     const { camera, settings } = this.ctx;
     const n = obs.length;
     const [a, b] = this.movingRun(still);
@@ -206,7 +209,7 @@ export class ThrowJudge {
     // the landing: in the last stretch of the motion (the judge runs when the parcel settles, and a slide
     // after the landing is short); which observation it is, the fits below decide
     const kFrom = Math.max(a + LANDED_MIN_POINTS - 1, b - this.tune.landingSearch);
-    if (kFrom > kMax) return null;
+    if (kFrom > kMax) return 'the motion is too short for a fall';
     const diagOf = (o: TrackPoint) => Math.hypot(o.box[2] - o.box[0], o.box[3] - o.box[1]);
     type Cand = { fit: FallFit; e: number; tol: number; rms: number; tLand: number };
     // every (start, landing) fit, once per start: the release search below asks again for the same landing
@@ -279,7 +282,7 @@ export class ThrowJudge {
       const c = fitFrom(s);
       if (c && (!longest || c.tLand - pts[s].t > longest.c.tLand - pts[longest.s].t + 1e-6)) longest = { s, c };
     }
-    if (!longest) return null;
+    if (!longest) return `no window fits a fall landing in frames ${obs[kFrom].frame}-${obs[kMax].frame}`;
     const landingAt = longest.c.tLand;
     const sameLanding = (s: number) => fitFrom(s, landingAt);
     // frames per second from the track itself (frame indices and times come from the source)
@@ -307,11 +310,11 @@ export class ThrowJudge {
     const vz = found.fit.v0[2];
     const apexDt = start === 0 && trackStart && vz < -this.tune.maxDownwardRelease ? -vz / GRAVITY_CM_S2 : 0;
     const who = holderAt(start, found.fit, apexDt);
-    if (!who) return null;
+    if (!who) return `nobody within reach of the release at frame ${obs[start].frame}`;
     // the release's image height: the apex where it was not seen; else the highest of the last few points (the
     // fitted start can lag the release by a frame or two)
     const top = apexDt > 0 ? camera.project(found.fit.at(obs[start].t - apexDt))[1] : Math.min(...pts.slice(Math.max(0, start - 2), start + 1).map((p) => p.v));
-    if (!this.releasedByHand(top, who)) return null;
+    if (!this.releasedByHand(top, who)) return `the release at frame ${obs[start].frame} is below hand level of ${who.id}`;
     return { s: start, e: found.e, fit: found.fit, tol: found.tol, landed: true, who, anchored: false, apexDt };
   }
 
@@ -408,12 +411,13 @@ export class ThrowJudge {
     const pRel = f.fit.at(tRel);
     const pLand = f.fit.at(land.t);
     const drop = pRel[2] - (f.landed ? Math.max(0, Math.min(pLand[2], RESTING_CENTRE_CM)) : RESTING_CENTRE_CM);
-    if (drop < settings.dropHeightCm) return null;
+    const span = `release at frame ${rel.frame}${f.apexDt > 0 ? ' (apex before it)' : ''}, landing at ${land.frame}`;
+    if (drop < settings.dropHeightCm) return rejected(this.ctx, 'throw', parcel, obs, `a fall of ${Math.round(drop)} cm, under ${settings.dropHeightCm} (${span})`);
     // a fall past the threshold takes at least the free-fall time of the threshold height (0.32 s for 50 cm):
     // a shorter window is a few jittery boxes that a steep, wrong-depth trajectory happens to fit
-    if (land.t - tRel < Math.sqrt((2 * settings.dropHeightCm) / GRAVITY_CM_S2)) return null;
-    if (inZone(zones, 'drop', bottomCentre(land.box))) return null;
-    if (zones.some((z) => z.kind === 'floor') && !inZone(zones, 'floor', bottomCentre(land.box))) return null;
+    if (land.t - tRel < Math.sqrt((2 * settings.dropHeightCm) / GRAVITY_CM_S2)) return rejected(this.ctx, 'throw', parcel, obs, `a fall of ${Math.round(drop)} cm seen for less than its free-fall time (${span})`);
+    if (inZone(zones, 'drop', bottomCentre(land.box))) return rejected(this.ctx, 'throw', parcel, obs, `landed in a drop zone (${span})`);
+    if (zones.some((z) => z.kind === 'floor') && !inZone(zones, 'floor', bottomCentre(land.box))) return rejected(this.ctx, 'throw', parcel, obs, `landed outside the floor zones (${span})`);
     // who released it: the anchor of the fit, or (unanchored fit with a seen landing) a person within reach
     const who = f.who;
     if (!who) return null;

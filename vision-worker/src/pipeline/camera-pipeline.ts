@@ -2,7 +2,7 @@ import type { CameraModel } from '../calibration/calibration';
 import { MotionGate, type MotionGateOptions } from '../detect/motion-gate';
 import type { Frame, FrameDetector } from '../detect/onnx-detector';
 import { KickJudge } from '../judge/kick-judge';
-import { bottomCentre, inZone, stillThreshold, type JudgeSettings, type JudgeTuning, type Judgement, type Zone } from '../judge/judgement';
+import { bottomCentre, inZone, stillThreshold, type JudgeContext, type JudgeSettings, type JudgeTuning, type Judgement, type Zone } from '../judge/judgement';
 import { ThrowJudge } from '../judge/throw-judge';
 import type { SourceFrame } from '../frames/frame-source';
 import { DEFAULT_TRACKER, Tracker, last, type Track, type TrackerOptions } from '../track/tracker';
@@ -23,6 +23,8 @@ export interface PipelineOptions {
   tracker?: Partial<TrackerOptions>;
   /** Evaluation tooling only: overrides of the judges' and the tracker's thresholds. */
   tuning?: JudgeTuning;
+  /** Evaluation tooling only: why settled parcel motions were not throws (JudgeContext.trace). */
+  trace?: JudgeContext['trace'];
 }
 
 export interface PipelineStats {
@@ -48,7 +50,7 @@ export class CameraPipeline {
 
   constructor(private readonly o: PipelineOptions) {
     this.tracker = new Tracker(`${o.cameraId}:`, { ...DEFAULT_TRACKER, ...o.tracker, ...o.tuning?.tracker });
-    const ctx = { camera: o.camera, settings: o.settings, zones: o.zones, tuning: o.tuning };
+    const ctx = { camera: o.camera, settings: o.settings, zones: o.zones, tuning: o.tuning, trace: o.trace };
     this.throwJudge = new ThrowJudge(ctx);
     this.kickJudge = new KickJudge(ctx);
     this.parcelId = o.detector.classNames.indexOf(o.parcelClass);
