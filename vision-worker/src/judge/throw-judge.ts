@@ -155,7 +155,6 @@ export class ThrowJudge {
     this.consumed.delete(trackId);
   }
 
-
   consumeUntil(trackId: string, frame: number) {
     this.consumed.set(trackId, Math.max(frame, this.consumed.get(trackId) ?? -1));
   }
@@ -191,7 +190,8 @@ export class ThrowJudge {
    * on a short track of noisy boxes. The landing is searched in the last stretch of the motion (its time
    * between an observation and the one before); the release is the earliest start from which the fall fits
    * within what this track's boxes jitter where the parcel lies still. A parcel lowered by hand and let go
-   * near the floor does not fit: it slows down before the landing, where a fall is at its fastest.
+   * near the floor does not fit: it slows down before the landing, where a fall is at its fastest. Without a
+   * fall, it returns why (for the trace).
    */
   private findLandedFlight(obs: readonly TrackPoint[], still: readonly boolean[], persons: readonly Track[], trackStart: boolean): Flight | string {
     const { camera, settings } = this.ctx;
