@@ -45,7 +45,7 @@ export function tracksAround(span: Pick<Span, 'startFrame' | 'endFrame'>, tracks
   return out.sort((x, y) => Math.abs(y.downPx) - Math.abs(x.downPx));
 }
 
-/** Why the throw judge turned down a settled parcel motion (`JudgeContext.trace`). */
+/** Why a judge turned down a settled parcel motion (`JudgeContext.trace`). */
 export interface Rejection {
   trackId: string;
   from: number;
@@ -53,7 +53,7 @@ export interface Rejection {
   reason: string;
 }
 
-/** The throw judge's rejections of motions that overlap a span (with `margin` frames): why a throw was missed there. */
+/** A judge's rejections of motions that overlap a span (with `margin` frames): why its label was missed there. */
 export function rejectionsAround(span: Pick<Span, 'startFrame' | 'endFrame'>, rejections: readonly Rejection[], margin = 5): Rejection[] {
   return rejections.filter((r) => r.from <= span.endFrame + margin && r.to >= span.startFrame - margin);
 }

@@ -7,7 +7,7 @@ import { fitWithin } from '../frames/frame-source';
 import { probe, type ProbeResult } from '../frames/ffmpeg-source';
 import { DEFAULT_JUDGE, type JudgeContext, type JudgeTuning, type Judgement } from '../judge/judgement';
 import { CameraPipeline } from '../pipeline/camera-pipeline';
-import { loadDataset } from './dataset';
+import { loadDataset, type ClipLabels } from './dataset';
 import type { Span } from './scoring';
 
 /**
@@ -19,7 +19,7 @@ export interface ReplayClip {
   name: string;
   labels: Span[];
   /** Staged acts that are not violations (`labels.json` negatives), for the diagnostics. */
-  negatives: { kind: string; startFrame: number; endFrame: number }[];
+  negatives: NonNullable<ClipLabels['negatives']>;
   camera: CameraModel;
   fps: number;
   frames: [number, Detection[]][];

@@ -411,13 +411,14 @@ export class ThrowJudge {
     const pRel = f.fit.at(tRel);
     const pLand = f.fit.at(land.t);
     const drop = pRel[2] - (f.landed ? Math.max(0, Math.min(pLand[2], RESTING_CENTRE_CM)) : RESTING_CENTRE_CM);
-    const span = `release at frame ${rel.frame}${f.apexDt > 0 ? ' (apex before it)' : ''}, landing at ${land.frame}`;
-    if (drop < settings.dropHeightCm) return rejected(this.ctx, 'throw', parcel, obs, `a fall of ${Math.round(drop)} cm, under ${settings.dropHeightCm} (${span})`);
+    const no = (reason: string) =>
+      rejected(this.ctx, 'throw', parcel, obs, `${reason} (release at frame ${rel.frame}${f.apexDt > 0 ? ' (apex before it)' : ''}, landing at ${land.frame})`);
+    if (drop < settings.dropHeightCm) return no(`a fall of ${Math.round(drop)} cm, under ${settings.dropHeightCm}`);
     // a fall past the threshold takes at least the free-fall time of the threshold height (0.32 s for 50 cm):
     // a shorter window is a few jittery boxes that a steep, wrong-depth trajectory happens to fit
-    if (land.t - tRel < Math.sqrt((2 * settings.dropHeightCm) / GRAVITY_CM_S2)) return rejected(this.ctx, 'throw', parcel, obs, `a fall of ${Math.round(drop)} cm seen for less than its free-fall time (${span})`);
-    if (inZone(zones, 'drop', bottomCentre(land.box))) return rejected(this.ctx, 'throw', parcel, obs, `landed in a drop zone (${span})`);
-    if (zones.some((z) => z.kind === 'floor') && !inZone(zones, 'floor', bottomCentre(land.box))) return rejected(this.ctx, 'throw', parcel, obs, `landed outside the floor zones (${span})`);
+    if (land.t - tRel < Math.sqrt((2 * settings.dropHeightCm) / GRAVITY_CM_S2)) return no(`a fall of ${Math.round(drop)} cm seen for less than its free-fall time`);
+    if (inZone(zones, 'drop', bottomCentre(land.box))) return no('landed in a drop zone');
+    if (zones.some((z) => z.kind === 'floor') && !inZone(zones, 'floor', bottomCentre(land.box))) return no('landed outside the floor zones');
     // who released it: the anchor of the fit, or (unanchored fit with a seen landing) a person within reach
     const who = f.who;
     if (!who) return null;

@@ -23,7 +23,7 @@ export interface PipelineOptions {
   tracker?: Partial<TrackerOptions>;
   /** Evaluation tooling only: overrides of the judges' and the tracker's thresholds. */
   tuning?: JudgeTuning;
-  /** Evaluation tooling only: why settled parcel motions were not throws (JudgeContext.trace). */
+  /** Evaluation tooling only: why settled parcel motions were not throws or kicks (JudgeContext.trace). */
   trace?: JudgeContext['trace'];
 }
 
