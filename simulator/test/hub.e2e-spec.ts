@@ -104,10 +104,8 @@ async function readHub(hub: Hub, token: string): Promise<HubFinding[]> {
 
 const knownMs = (t: TruthEntry) => Date.parse(t.knownAt ?? t.dueAt);
 /**
- * The earliest the hub may raise a lapse: when it is known, except T6, an estimate: from the stop or late start
- * that makes the truck late (the truth's `at`) it may foresee the lateness before the delay has built up to the
- * threshold (the due time). A run started at 11:50 had the hub rightly raise at 11:53 a truck standing since
- * 11:41 that arrived 65 min late, due by the delay at 12:04.
+ * The earliest the hub may raise a lapse: when it is known, except T6: from a minute before its threshold (the
+ * truth's `at`), as the hub's once-a-minute estimate is required only a minute past it (the due time).
  */
 const mayFromMs = (t: TruthEntry) => (t.rule === 'T6' ? Math.min(Date.parse(t.at), knownMs(t)) : knownMs(t));
 /** The hub cannot raise T1 or T6 on a trip it does not have (a day it was not seeded for, run on another day's schedule). */

@@ -24,22 +24,26 @@ function pointAt(path: [number, number][], cum: number[], m: number): [number, n
 }
 
 /**
- * Simulated trips over the reference network's routes: a planned pace of 65 km/h, an actual pace drawn per trip
- * (55–75 km/h) with minute-to-minute noise, and on 40 % of trips one jam or breakdown of 20–90 min somewhere on
- * the way. The estimate is taken at 25, 50 and 75 % of each trip and compared with the actual arrival.
+ * Simulated trips over the reference network's routes, planned at 65 km/h: motorway stretches at 85 km/h and town
+ * stretches at 30 km/h that average the plan, a driver's own pace within ±8 % of it, minute-to-minute noise, a
+ * late start of 5–60 min on 30 % of trips and one 20–90 min jam or breakdown on 40 %. The estimate is taken at 25,
+ * 50 and 75 % of each trip and compared with the actual arrival.
  */
 function simulate() {
   const net = buildReferenceNetwork({ seed: 7, scale: 0.2, day: '2025-06-01' });
   const rand = rng(42);
   const errs: Record<'25' | '50' | '75', { eta: number[]; schedule: number[] }> = { '25': { eta: [], schedule: [] }, '50': { eta: [], schedule: [] }, '75': { eta: [], schedule: [] } };
   const routes = net.routes.filter((r) => r.path.length >= 2 && r.distanceKm > 60).slice(0, 150);
+  // A town stretch in every 40 km, sized so that the pair averages 65 km/h: t = 40 km / 65 = a/85 + (40 - a)/30.
+  const motorwayKm = ((40 / 65 - 40 / 30) / (1 / 85 - 1 / 30)) * 1000;
   for (const r of routes) {
     const path = measurePath(r.path);
     const plannedMs = (path.totalM / 1000 / 65) * 3600_000;
-    const pace = (55 + rand() * 20) / 3.6; // m/s
+    const own = 0.92 + rand() * 0.16;
+    const lateStartMin = rand() < 0.3 ? 5 + rand() * 55 : 0;
     const jam = rand() < 0.4 ? { at: rand() * path.totalM, minutes: 20 + rand() * 70 } : null;
-    // Distance covered at the end of each simulated minute.
-    const cover: number[] = [0];
+    // Distance covered at the end of each simulated minute from the scheduled departure.
+    const cover: number[] = Array.from({ length: Math.round(lateStartMin) + 1 }, () => 0);
     let jammed = 0;
     while (cover[cover.length - 1]! < path.totalM) {
       const d = cover[cover.length - 1]!;
@@ -48,13 +52,15 @@ function simulate() {
         cover.push(d);
         continue;
       }
-      cover.push(Math.min(path.totalM, d + pace * 60 * (0.85 + rand() * 0.3)));
+      const kmh = d % 40_000 < motorwayKm ? 85 : 30;
+      cover.push(Math.min(path.totalM, d + (kmh / 3.6) * own * 60 * (0.85 + rand() * 0.3)));
     }
     const actualMs = (cover.length - 1) * 60_000;
+    const departed = Math.round(lateStartMin);
     for (const q of ['25', '50', '75'] as const) {
-      const minute = Math.round(((cover.length - 1) * Number(q)) / 100);
+      const minute = departed + Math.round(((cover.length - 1 - departed) * Number(q)) / 100);
       const [lat, lon] = pointAt(r.path, path.cum, cover[minute]!);
-      const est = estimateArrival({ path, lat, lon, atMs: minute * 60_000, departedMs: 0, scheduledDepartureMs: 0, scheduledArrivalMs: plannedMs });
+      const est = estimateArrival({ path, lat, lon, atMs: minute * 60_000, scheduledDepartureMs: 0, scheduledArrivalMs: plannedMs });
       errs[q].eta.push((est.etaMs - actualMs) / 60_000);
       errs[q].schedule.push((plannedMs - actualMs) / 60_000);
     }
@@ -64,6 +70,26 @@ function simulate() {
 
 const mae = (xs: number[]) => xs.reduce((s, x) => s + Math.abs(x), 0) / xs.length;
 const p90 = (xs: number[]) => [...xs].map(Math.abs).sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
+
+describe('T6 arrival estimate', () => {
+  const net = buildReferenceNetwork({ seed: 7, scale: 0.2, day: '2025-06-01' });
+  const route = net.routes.find((r) => r.path.length >= 2 && r.distanceKm > 100)!;
+  const path = measurePath(route.path);
+  const plannedMs = 6 * 3600_000;
+  const at = (share: number, atMs: number) => {
+    const [lat, lon] = pointAt(route.path, path.cum, path.totalM * share);
+    return (estimateArrival({ path, lat, lon, atMs, scheduledDepartureMs: 0, scheduledArrivalMs: plannedMs }).etaMs - plannedMs) / 60_000;
+  };
+
+  it('is the lag behind the straight-line schedule: on time on schedule, a late start or a stop counts minute for minute', () => {
+    expect(at(0.5, plannedMs / 2)).toBeCloseTo(0, 1);
+    expect(at(0, 40 * 60_000)).toBeCloseTo(40, 1);
+    // Standing 25 min at the half-way mark.
+    expect(at(0.5, plannedMs / 2 + 25 * 60_000)).toBeCloseTo(25, 1);
+    // Ahead of schedule.
+    expect(at(0.75, plannedMs / 2)).toBeCloseTo(-90, 0);
+  });
+});
 
 describe('T6 arrival estimate against simulated trips', () => {
   const { trips, errs } = simulate();

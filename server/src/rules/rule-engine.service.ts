@@ -153,7 +153,7 @@ export class RuleEngine {
       if (r.event.type === 'vehicle.position') positions.push(r.event);
       else other.push(r);
       // Positions are judged right away while other events wait their turn: a departure in the same batch must be
-      // known first, or T6 would estimate the arrival from the scheduled departure.
+      // known first, or T6 would not know the trip of a position that does not name it.
       if (r.event.type === 'vehicle.departed') this.noteDeparture(r.event);
     }
     if (positions.length) {
@@ -723,7 +723,6 @@ export class RuleEngine {
       lat: p.lat,
       lon: p.lon,
       atMs: at,
-      departedMs: transit?.tripId === tripId ? transit.departedMs : trip.scheduledDeparture,
       scheduledDepartureMs: trip.scheduledDeparture,
       scheduledArrivalMs: trip.scheduledArrival,
     });

@@ -72,6 +72,8 @@ export interface LinehaulOptions {
 const TRUCK_MAX_KMH = 95;
 /** How far a truck without an anomaly may fall behind its straight-line schedule (hubs estimate arrival from it). */
 const MAX_MOTION_LAG_MS = 8 * MINUTE;
+/** T6 is required a minute past its threshold and allowed from a minute before it: the hub estimates once a minute. */
+const T6_MARGIN_MS = MINUTE;
 
 export class LinehaulDomain implements Domain {
   readonly name = 'linehaul' as const;
@@ -446,16 +448,14 @@ export class LinehaulDomain implements Domain {
   prelude(start: number, sink: Sink): void {
     const recent = this.activePlans(start - 12 * HOUR, start).filter((p) => p.depart < start && (p.schedDep >= start - 12 * HOUR || p.arrive > start));
     for (const p of recent.sort((a, b) => a.depart - b.depart || (a.trip.id < b.trip.id ? -1 : 1))) {
-      this.emitDeparture(p, sink, start, p.arrive > start);
-      if (p.incident && p.incident.at < start) this.emitIncident(p, sink, start);
       // The hub gets readings from the first whole second from `start` — or, from a truck out of reach at the
       // start, the whole stretch it recorded meanwhile, back-filled when it is back in reach.
       let first = M.ceil(start / SECOND) * SECOND;
       const s = p.silence;
-      if (s && s.from < start && s.to > start) {
-        first = M.max(s.from, M.ceil(p.depart / SECOND) * SECOND);
-        if (this.opts.positions) this.positions(p, first, start, sink);
-      }
+      if (s && s.from < start && s.to > start) first = M.max(s.from, M.ceil(p.depart / SECOND) * SECOND);
+      this.emitDeparture(p, sink, start, p.arrive > start ? first : null);
+      if (p.incident && p.incident.at < start) this.emitIncident(p, sink, start);
+      if (first < start && this.opts.positions) this.positions(p, first, start, sink);
       // A run in progress counts from the first reading the hub gets to the last one meeting the condition; the
       // hub raises it when that lasts the rule's minutes.
       const stop = p.incident ? { from: p.incident.stopFrom, to: p.incident.stopTo } : p.jam;
@@ -468,7 +468,8 @@ export class LinehaulDomain implements Domain {
     }
   }
 
-  private emitDeparture(p: TripPlan, sink: Sink, deliverAt = p.depart + 800, inTransit = true): void {
+  /** `seenFrom`: the first reading of the trip the hub gets (null for a trip already arrived). */
+  private emitDeparture(p: TripPlan, sink: Sink, deliverAt = p.depart + 800, seenFrom: number | null = p.depart): void {
     const { trip, vehicle } = p;
     const id = eventId(this.opts.seed, 'departed', trip.id);
     sink.emit({ event: { id, type: 'vehicle.departed', at: isoUtc8(p.depart), vehicleId: vehicle.id, tripId: trip.id, siteId: p.geo.route.originSiteId }, atMs: p.depart, deliverAt, domain: 'linehaul' });
@@ -476,19 +477,44 @@ export class LinehaulDomain implements Domain {
     if (late > RULES.T1.defaults.lateMinutes * MINUTE) {
       sink.truth(this.truth('T1', p, p.depart, p.depart, { eventId: id, derived: p.anomaly !== 'late_small' && p.anomaly !== 'late_big', detail: { lateMin: M.round(late / MINUTE) } }));
     }
-    const arrLate = p.arrive - p.schedArr;
-    // T6 is an estimate from positions: only a truck still under way gets one.
-    if (inTransit && arrLate > RULES.T6.defaults.lateMinutes * MINUTE) {
-      // Known at departure when the start was late; otherwise when the stop makes it so.
-      const at = p.incident && p.incident.stopFrom < p.arrive && late <= 30 * MINUTE ? p.incident.stopFrom : p.depart;
-      const due = p.incident && at === p.incident.stopFrom ? at + M.max(0, 30 * MINUTE - late) : p.depart;
-      sink.truth({ ...this.truth('T6', p, at, due, { derived: true, detail: { arrivalLateMin: M.round(arrLate / MINUTE) } }), id: `T6:${trip.id}` });
-    } else if (inTransit && (p.jam || p.incident)) {
-      // A stop weighs on the hub's observed pace until the truck has made the time up, so its estimate may cross
-      // the threshold for a truck that arrives less late. The simulator cannot know the estimate: allowed, not required.
-      const from = p.incident ? p.incident.stopFrom : p.jam!.from;
-      sink.truth({ ...this.truth('T6', p, from, from, { derived: true, detail: { arrivalLateMin: M.round(arrLate / MINUTE), mayOnly: true } }), id: `T6:${trip.id}` });
+    if (seenFrom !== null) this.lateArrivalTruth(p, seenFrom, sink);
+  }
+
+  /**
+   * T6 from the readings the hub gets: its arrival estimate is how far the truck is behind the straight-line
+   * schedule (`server/src/rules/eta.ts`), which the plan gives exactly. Required once the lag passes the threshold
+   * by a minute while there is time for the hub's once-a-minute estimate; within a minute of it either way, or
+   * only in the last minutes, allowed (may-only).
+   */
+  private lateArrivalTruth(p: TripPlan, seenFrom: number, sink: Sink): void {
+    const lateMs = RULES.T6.defaults.lateMinutes * MINUTE;
+    const mayAt = this.lagPasses(p, seenFrom, p.arrive, lateMs - T6_MARGIN_MS);
+    if (mayAt === null) return;
+    const dueAt = this.lagPasses(p, seenFrom, p.arrive - 2 * MINUTE, lateMs + T6_MARGIN_MS);
+    const detail = { arrivalLateMin: M.round((p.arrive - p.schedArr) / MINUTE), ...(dueAt === null ? { mayOnly: true } : {}) };
+    sink.truth({ ...this.truth('T6', p, mayAt, dueAt ?? mayAt, { derived: true, detail }), id: `T6:${p.trip.id}` });
+  }
+
+  /** How far behind its straight-line schedule the truck is at t. */
+  private lagAt(p: TripPlan, t: number): number {
+    return t - (p.schedDep + (this.stateAt(p, t).km / p.geo.totalKm) * (p.schedArr - p.schedDep));
+  }
+
+  /** The first whole second in [from, to] at which the lag exceeds `ms` (it is linear within a segment), or null. */
+  private lagPasses(p: TripPlan, from: number, to: number, ms: number): number | null {
+    for (const g of p.segs) {
+      const a = M.max(from, g.t0);
+      const b = M.min(to, g.t1);
+      if (a > b) continue;
+      const la = this.lagAt(p, a);
+      const lb = this.lagAt(p, b);
+      if (la > ms) return M.ceil(a / SECOND) * SECOND;
+      if (lb > ms) {
+        const t = M.ceil((a + ((ms - la) / (lb - la)) * (b - a)) / SECOND) * SECOND;
+        return t <= to ? t : null;
+      }
     }
+    return null;
   }
 
   private emitIncident(p: TripPlan, sink: Sink, deliverAt?: number): void {
@@ -575,7 +601,7 @@ export class LinehaulDomain implements Domain {
   private truth(rule: TruthEntry['rule'], p: TripPlan, at: number, due: number, extra: Partial<TruthEntry>): TruthEntry {
     // A run the hub judges from readings recorded out of reach is known when they are back-filled.
     const s = p.silence;
-    if ((rule === 'T3' || rule === 'T5') && s && due >= s.from && due < s.to) extra = { ...extra, knownAt: isoUtc8(M.ceil(this.backfillAt(p, M.ceil(due / SECOND) * SECOND))) };
+    if ((rule === 'T3' || rule === 'T5' || rule === 'T6') && s && due >= s.from && due < s.to) extra = { ...extra, knownAt: isoUtc8(M.ceil(this.backfillAt(p, M.ceil(due / SECOND) * SECOND))) };
     // A trip on a schedule moved from another day is unknown to the hub: it cannot raise T1 or T6 for it.
     const projected = !this.net.tripsByDay.has(dayOf(p.schedDep));
     if (projected) extra = { ...extra, detail: { ...extra.detail, projectedTrip: true } };
