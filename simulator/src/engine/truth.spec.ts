@@ -193,6 +193,35 @@ describe('ground truth: trucks and cameras', () => {
     expect(fromStop).toBeGreaterThan(0);
   });
 
+  it('after a fresh start mid-trip, logs T6 from the lag the hub can see: from its first reading of the trip on', () => {
+    let checked = 0;
+    for (const p of shortest(trips.filter((x) => !x.silence && (x.anomaly === 'late_big' || x.jam || x.incident)), 8)) {
+      const track = new CollectingSink();
+      sim.linehaul.positions(p, p.depart, p.arrive + SECOND, track);
+      const pos = track.events.map((e) => ({ ...(e.event as OutEventOf<'vehicle.position'>), t: e.atMs }));
+      // The lag behind the straight-line schedule at each reading, read from the track.
+      let km = 0;
+      const lags = pos.map((x, i) => {
+        if (i > 0) km += haversineKm(pos[i - 1].lat, pos[i - 1].lon, x.lat, x.lon);
+        return { t: x.t, min: (x.t - (p.schedDep + (km / p.geo.totalKm) * (p.schedArr - p.schedDep))) / MINUTE };
+      });
+      for (const share of [0.25, 0.5, 0.75]) {
+        const start = Math.round(p.depart + share * (p.arrive - p.depart));
+        const t6: TruthEntry[] = [];
+        sim.linehaul.prelude(start, { emit: () => undefined, truth: (t) => t.rule === 'T6' && t.tripId === p.trip.id && t6.push(t) });
+        const seen = lags.filter((l) => l.t >= start && l.t <= p.arrive - 2 * MINUTE);
+        const maxLagMin = Math.max(...seen.map((l) => l.min));
+        const row = { trip: p.trip.id, share, logged: !t6.length ? 'none' : t6[0].detail?.mayOnly ? 'may-only' : 'required' };
+        if (maxLagMin > 32) {
+          expect(row).toEqual({ ...row, logged: 'required' });
+          expect({ ...row, knownAfterStart: Date.parse(t6[0].dueAt) >= start }).toEqual({ ...row, knownAfterStart: true });
+        } else if (maxLagMin < 29) expect(row).toEqual({ ...row, logged: 'none' });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(12);
+  });
+
   it('logs S4 exactly for the cameras whose heartbeats stop for more than 60 s', () => {
     const outages = sim.index.floors.flatMap((f) => [...sim.sorting.plan(f, DAY).outages.entries()].map(([i, o]) => ({ f, cam: f.cameras[i], o })));
     expect(outages.length).toBeGreaterThan(0);
