@@ -1,5 +1,5 @@
 import { fitBallistic, fitLandedFall, GRAVITY_CM_S2, type BallisticFit, type FitPrior, type Vec3 } from '../calibration/calibration';
-import { centre, startsInHistory, type Track, type TrackPoint } from '../track/tracker';
+import { centre, diag, startsInHistory, type Track, type TrackPoint } from '../track/tracker';
 import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, rejected, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 
 const MIN_POINTS = 6;
@@ -78,6 +78,9 @@ export const DEFAULT_THROW_TUNING: ThrowTuning = {
 };
 
 const EDGE_PX = 2;
+
+/** The mean box diagonal of observations s..e: fit tolerances scale with the parcel's image size. */
+const meanDiagonal = (obs: readonly TrackPoint[], s: number, e: number) => obs.slice(s, e + 1).reduce((acc, o) => acc + diag(o.box), 0) / (e - s + 1);
 
 interface Candidate {
   id: string;
@@ -210,7 +213,6 @@ export class ThrowJudge {
     // after the landing is short); which observation it is, the fits below decide
     const kFrom = Math.max(a + LANDED_MIN_POINTS - 1, b - this.tune.landingSearch);
     if (kFrom > kMax) return 'the motion is too short for a fall';
-    const diagOf = (o: TrackPoint) => Math.hypot(o.box[2] - o.box[0], o.box[3] - o.box[1]);
     type Cand = { fit: FallFit; e: number; tol: number; rms: number; tLand: number };
     // every (start, landing) fit, once per start: the release search below asks again for the same landing
     const memo = new Map<number, Cand[]>();
@@ -248,7 +250,7 @@ export class ThrowJudge {
           const r = [...fit.residualsPx].sort((x, y) => x - y);
           if (r.length >= 6) r.pop();
           const rms = Math.sqrt(r.reduce((acc, x) => acc + x * x, 0) / r.length);
-          const meanDiag = obs.slice(s, e + 1).reduce((acc, o) => acc + diagOf(o), 0) / win.length;
+          const meanDiag = meanDiagonal(obs, s, e);
           const tol = Math.max(this.tune.landedTolPx, this.tune.landedTolFrac * meanDiag, this.tune.landedTolJitter * jitter);
           if (rms > tol) continue;
           const v0: Vec3 = [fit.vLand[0], fit.vLand[1], fit.vLand[2] - GRAVITY_CM_S2 * (win[0].t - tLand)];
@@ -333,7 +335,7 @@ export class ThrowJudge {
     const rest = landed ? obs[obs.length - 1] : null;
     const attempt = (s: number, e: number, who?: Candidate, people: Candidate[] = []): Flight | null => {
       const win = pts.slice(s, e + 1);
-      const meanDiag = obs.slice(s, e + 1).reduce((acc, o) => acc + Math.hypot(o.box[2] - o.box[0], o.box[3] - o.box[1]), 0) / win.length;
+      const meanDiag = meanDiagonal(obs, s, e);
       const tol = Math.max(this.tune.flightTolPx, this.tune.flightTolFrac * meanDiag);
       // gravity alone pins the depth poorly on a short, noisy track: when the landing is not seen, anchor it
       // softly at the release to the thrower's feet (a seen landing is checked against the rest position instead)
