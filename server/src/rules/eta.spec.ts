@@ -2,6 +2,8 @@ import { buildReferenceNetwork } from '../network/reference-network';
 import { estimateArrival } from './eta';
 import { measurePath } from './geo';
 
+const net = buildReferenceNetwork({ seed: 7, scale: 0.2, day: '2025-06-01' });
+
 /** A deterministic generator, so the reported error is the same on every run. */
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -30,7 +32,6 @@ function pointAt(path: [number, number][], cum: number[], m: number): [number, n
  * 50 and 75 % of each trip and compared with the actual arrival.
  */
 function simulate() {
-  const net = buildReferenceNetwork({ seed: 7, scale: 0.2, day: '2025-06-01' });
   const rand = rng(42);
   const errs: Record<'25' | '50' | '75', { eta: number[]; schedule: number[] }> = { '25': { eta: [], schedule: [] }, '50': { eta: [], schedule: [] }, '75': { eta: [], schedule: [] } };
   const routes = net.routes.filter((r) => r.path.length >= 2 && r.distanceKm > 60).slice(0, 150);
@@ -72,7 +73,6 @@ const mae = (xs: number[]) => xs.reduce((s, x) => s + Math.abs(x), 0) / xs.lengt
 const p90 = (xs: number[]) => [...xs].map(Math.abs).sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
 
 describe('T6 arrival estimate', () => {
-  const net = buildReferenceNetwork({ seed: 7, scale: 0.2, day: '2025-06-01' });
   const route = net.routes.find((r) => r.path.length >= 2 && r.distanceKm > 100)!;
   const path = measurePath(route.path);
   const plannedMs = 6 * 3600_000;
