@@ -48,7 +48,12 @@ export async function loadReplay(datasetDir: string, cacheDir: string, maxSide =
 }
 
 /** Runs the tracker and the judges over a replayed clip, with the judges' thresholds overridden by `tuning`. */
-export async function replayClip(c: ReplayClip, tuning?: JudgeTuning, trace?: JudgeContext['trace']): Promise<Judgement[]> {
+export async function replayClip(
+  c: ReplayClip,
+  tuning?: JudgeTuning,
+  trace?: JudgeContext['trace'],
+  learned: Pick<JudgeContext, 'model' | 'onMotion'> = {},
+): Promise<Judgement[]> {
   const byIndex = new Map(c.frames);
   const detector: FrameDetector = {
     classNames: ['parcel', 'person'],
@@ -66,6 +71,8 @@ export async function replayClip(c: ReplayClip, tuning?: JudgeTuning, trace?: Ju
     ringFrames: 0,
     tuning,
     trace,
+    model: learned.model,
+    onMotion: learned.onMotion,
   });
   const empty = new Uint8Array(0);
   const out: Judgement[] = [];

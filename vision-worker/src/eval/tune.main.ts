@@ -7,6 +7,7 @@
  *   node dist/eval/tune.main.js <dataset-dir>... --source <name>=<cache-dir>[@weight]... [--folds 5|sets] [--passes 2]
  *        [--params key,...]    (search only these thresholds)  [--threads 2]
  *        [--at key=value,...]   (start point; with --score-only, just score it)
+ *        [--model <throw-motion.json>[@threshold]]   (the throw classifier decides, as in the worker)
  *
  * It prints the default thresholds' scores, the k-fold cross-validated scores of the tuning (each fold's clips
  * scored with thresholds chosen on the other folds), and the thresholds chosen on all clips. Never give it the
@@ -15,6 +16,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { MotionClassifier } from '../judge/motion-classifier';
 import { loadDataset } from './dataset';
 import { loadReplay, replayClip, type ReplayClip } from './replay';
 import { matchClip, score, spanOf, type ClipMatch } from './scoring';
@@ -32,6 +34,7 @@ interface Args {
   params: string[];
   threads: number;
   out?: string;
+  model?: { path: string; threshold?: number };
 }
 
 function parseArgs(argv: string[]): Args {
@@ -49,13 +52,18 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--threads') a.threads = Math.max(1, Math.floor(Number(argv[++i])) || 1);
     else if (v === '--score-only') a.scoreOnly = true;
     else if (v === '--out') a.out = resolve(argv[++i]);
+    else if (v === '--model') {
+      const m = /^([^@]+)(?:@([0-9.]+))?$/.exec(argv[++i] ?? '');
+      if (!m) throw new Error('--model takes <path>[@threshold]');
+      a.model = { path: resolve(m[1]), threshold: m[2] === undefined ? undefined : Number(m[2]) };
+    }
     else if (v === '--params') {
       a.params = (argv[++i] ?? '').split(',').filter(Boolean);
       const unknown = a.params.filter((p) => !(p in GRID));
       if (unknown.length || !a.params.length) throw new Error(`--params: ${unknown.join(', ') || '(none)'} not searchable (searchable: ${Object.keys(GRID).join(', ')})`);
     }
     else if (v === '--at') a.at = parsePoint(argv[++i] ?? '', a.at);
-    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --source, --folds, --passes, --params, --threads, --at, --score-only, --out)`);
+    else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --source, --folds, --passes, --params, --threads, --at, --score-only, --out, --model)`);
     else a.datasets.push(resolve(v));
   }
   if (!a.datasets.length || !a.sources.length) throw new Error('usage: tune <dataset-dir>... --source <name>=<cache-dir>...');
@@ -92,15 +100,16 @@ async function loadAll(datasets: readonly string[], sources: readonly { name: st
 
 /** A replay worker: one per core, each with every clip loaded, judging the clips it is sent at a given point. */
 async function workerMain() {
-  const { datasets, sources } = workerData as { datasets: string[]; sources: Args['sources'] };
+  const { datasets, sources, model: m } = workerData as { datasets: string[]; sources: Args['sources']; model?: Args['model'] };
   const replays = await loadAll(datasets, sources);
+  const model = m ? MotionClassifier.load(m.path, m.threshold) : undefined;
   parentPort!.on('message', (msg: { id: number; jobs: Job[]; point: Point }) => {
     void (async () => {
       const tuning = toTuning(msg.point);
       const matches: ClipMatch[] = [];
       for (const j of msg.jobs) {
         const clip = replays.get(j.source)!.get(j.name)!;
-        matches.push(matchClip(clip.labels, (await replayClip(clip, tuning)).map(spanOf)));
+        matches.push(matchClip(clip.labels, (await replayClip(clip, tuning, undefined, { model })).map(spanOf)));
       }
       parentPort!.postMessage({ id: msg.id, matches });
     })();
@@ -117,7 +126,7 @@ async function main() {
   console.log(`${names.length} clips × ${args.sources.length} sources (${args.sources.map((s) => `${s.name} ×${s.weight}`).join(', ')}), ${args.threads} threads`);
   const workers = await Promise.all(
     Array.from({ length: args.threads }, () => {
-      const w = new Worker(__filename, { workerData: { datasets: args.datasets, sources: args.sources } });
+      const w = new Worker(__filename, { workerData: { datasets: args.datasets, sources: args.sources, model: args.model } });
       return new Promise<Worker>((ok, fail) => {
         w.once('error', fail);
         w.once('message', () => ok(w));

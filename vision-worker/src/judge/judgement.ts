@@ -2,6 +2,7 @@ import type { CameraModel, Pt } from '../calibration/calibration';
 import type { Box } from '../detect/yolo-decode';
 import { centre, type Track, type TrackerOptions, type TrackPoint } from '../track/tracker';
 import type { KickTuning } from './kick-judge';
+import type { MotionClassifier } from './motion-classifier';
 import type { ThrowTuning } from './throw-judge';
 
 export type ZoneKind = 'conveyor' | 'floor' | 'drop';
@@ -41,6 +42,20 @@ export interface JudgeContext {
   tuning?: JudgeTuning;
   /** Evaluation tooling only: told why a parcel's motion, once it has settled, was not a violation. */
   trace?: (judge: 'throw' | 'kick', trackId: string, fromFrame: number, toFrame: number, reason: string) => void;
+  /** The throw classifier over settled motions (without it, the geometry alone decides). */
+  model?: MotionClassifier;
+  /** Training tooling only: every settled parcel motion the throw judge looked at, with its features. */
+  onMotion?: (m: MotionRecord) => void;
+}
+
+export interface MotionRecord {
+  trackId: string;
+  /** The span a throw found in this motion is reported with. */
+  startFrame: number;
+  endFrame: number;
+  features: number[];
+  /** The geometry alone judged it a throw. */
+  geometric: boolean;
 }
 
 export interface JudgeTuning {

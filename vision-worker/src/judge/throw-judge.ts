@@ -1,6 +1,7 @@
 import { fitBallistic, fitLandedFall, GRAVITY_CM_S2, type BallisticFit, type FitPrior, type Vec3 } from '../calibration/calibration';
 import { centre, diag, startsInHistory, type Track, type TrackPoint } from '../track/tracker';
 import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, rejected, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
+import { GeoCode, heightAbove, motionFeatures, type GeoResult, type Motion } from './motion-features';
 
 const MIN_POINTS = 6;
 const MIN_SPAN_S = 0.2;
@@ -95,6 +96,15 @@ interface FallFit {
   rmsPx: number;
 }
 
+/** Why the geometry found no throw, how far it got, and the fall it fitted if it got that far. */
+interface Rejection {
+  code: GeoCode;
+  reason: string;
+  flight?: Flight;
+}
+
+const isRejection = (x: Flight | Rejection | Judgement): x is Rejection => 'code' in x;
+
 interface Flight {
   s: number;
   e: number;
@@ -146,12 +156,80 @@ export class ThrowJudge {
     this.consumed.set(parcel.id, obs[Math.max(0, n - 3)].frame);
     if (ended) this.consumed.delete(parcel.id);
     const landed = settled || still[n - 1];
+    const trackStart = obs[0] === parcel.history[0] && startsInHistory(parcel);
     // a seen landing fixes the end of the fall; a track that ended in the air is anchored at the thrower
     const flight = landed
-      ? this.findLandedFlight(obs, still, persons, obs[0] === parcel.history[0] && startsInHistory(parcel))
-      : (this.findFlight(obs, still, landed, persons) ?? 'no stretch of the track fits a fall (it ended in the air)');
-    if (typeof flight === 'string') return rejected(this.ctx, 'throw', parcel, obs, flight);
-    return this.verdict(parcel, obs, flight);
+      ? this.findLandedFlight(obs, still, persons, trackStart)
+      : (this.findFlight(obs, still, landed, persons) ?? { code: GeoCode.NoFall, reason: 'no stretch of the track fits a fall (it ended in the air)' });
+    const geo = isRejection(flight) ? flight : this.verdict(parcel, obs, flight);
+    const { model, onMotion } = this.ctx;
+    if (!model && !onMotion) return isRejection(geo) ? rejected(this.ctx, 'throw', parcel, obs, geo.reason) : geo;
+    const [a, b] = this.movingRun(still);
+    return this.classify(parcel, { obs, a, b, trackStart, ended: !landed }, persons, geo, isRejection(flight) ? flight.flight : flight);
+  }
+
+  /**
+   * The learned second opinion (when the worker has a motion model): the geometry's findings and the motion's
+   * depth-free shape (image accelerations scaled by the person, heights read above their feet and above where
+   * the parcel came to rest) go to a classifier trained on the synthetic clips' labels. It decides; the
+   * geometry supplies the release, the landing and the drop when it measured them.
+   */
+  private classify(parcel: Track, m: Motion, persons: readonly Track[], geo: Judgement | Rejection, flight: Flight | undefined): Judgement | null {
+    const { camera, settings, model, onMotion } = this.ctx;
+    const { obs, a, b } = m;
+    const measured = flight ? this.dropOf(obs, flight) : undefined;
+    const g: GeoResult = isRejection(geo)
+      ? { code: geo.code, dropCm: measured?.drop, rmsShare: flight && flight.fit.rmsPx / flight.tol, apex: !!flight && flight.apexDt > 0 }
+      : { code: GeoCode.Throw, dropCm: measured?.drop, rmsShare: flight && flight.fit.rmsPx / flight.tol, apex: !!flight && flight.apexDt > 0 };
+    const x = motionFeatures(camera, m, persons, g);
+    const startFrame = isRejection(geo) ? (flight ? obs[flight.s].frame : obs[a].frame) : geo.startFrame;
+    const endFrame = Math.max(obs[b].frame, isRejection(geo) ? 0 : geo.endFrame);
+    onMotion?.({ trackId: parcel.id, startFrame, endFrame, features: x, geometric: !isRejection(geo) });
+    if (!model) return isRejection(geo) ? rejected(this.ctx, 'throw', parcel, obs, geo.reason) : geo;
+    const p = model.probability(x);
+    const geoWhy = isRejection(geo) ? geo.reason : 'a throw';
+    if (p < model.threshold) return rejected(this.ctx, 'throw', parcel, obs, `the motion model gives ${p.toFixed(2)}, under ${model.threshold} (the geometry: ${geoWhy})`);
+    if (!isRejection(geo)) return { ...geo, confidence: Math.round(p * 1000) / 1000, endFrame };
+    // the release: the fitted one, else the highest point of the motion; the drop: the fitted one, else the
+    // release's height above where the parcel came to rest
+    let r = a;
+    for (let i = a; i <= b; i++) if (centre(obs[i].box)[1] < centre(obs[r].box)[1]) r = i;
+    const rel = flight ? obs[flight.s] : obs[r];
+    const restAt = camera.imageToPlane(bottomCentre(obs[b].box));
+    const drop = measured?.drop ?? heightAbove(camera, restAt[0], restAt[1], centre(rel.box)[1]) - RESTING_CENTRE_CM;
+    if (!(drop >= settings.dropHeightCm)) return rejected(this.ctx, 'throw', parcel, obs, `the motion model gives ${p.toFixed(2)}, but the fall measures ${Math.round(drop)} cm (the geometry: ${geoWhy})`);
+    const who = flight?.who ?? this.nearest(rel, persons);
+    if (!who) return rejected(this.ctx, 'throw', parcel, obs, `the motion model gives ${p.toFixed(2)}, but nobody is near the release (the geometry: ${geoWhy})`);
+    const hSpeed = flight ? Math.hypot(flight.fit.v0[0], flight.fit.v0[1]) : 0;
+    return {
+      kind: hSpeed >= settings.throwMinSpeedCmS ? 'throw' : 'drop',
+      confidence: Math.round(p * 1000) / 1000,
+      frame: rel.frame,
+      t: rel.t,
+      startFrame: rel.frame,
+      endFrame,
+      parcelTrackId: parcel.id,
+      personTrackId: who.id,
+      dropHeightCm: Math.round(drop),
+      speedCmS: Math.round(hSpeed),
+      parcelBox: rel.box,
+      personBox: who.box,
+    };
+  }
+
+  /** The person whose box is nearest the parcel at an observation (within 4 frames). */
+  private nearest(o: TrackPoint, persons: readonly Track[]): Candidate | undefined {
+    const [u, v] = centre(o.box);
+    const off = (c: Candidate) => Math.hypot(Math.max(c.box[0] - u, 0, u - c.box[2]), Math.max(c.box[1] - v, 0, v - c.box[3]));
+    return this.candidates(o.frame, persons).sort((x, y) => off(x) - off(y))[0];
+  }
+
+  /** The release's time and the drop to the landing (or to a resting parcel's centre when it was not seen). */
+  private dropOf(obs: readonly TrackPoint[], f: Flight): { tRel: number; drop: number } {
+    const tRel = obs[f.s].t - f.apexDt;
+    const pRel = f.fit.at(tRel);
+    const pLand = f.fit.at(obs[f.e].t);
+    return { tRel, drop: pRel[2] - (f.landed ? Math.max(0, Math.min(pLand[2], RESTING_CENTRE_CM)) : RESTING_CENTRE_CM) };
   }
 
   forget(trackId: string) {
@@ -196,7 +274,7 @@ export class ThrowJudge {
    * near the floor does not fit: it slows down before the landing, where a fall is at its fastest. Without a
    * fall, it returns why (for the trace).
    */
-  private findLandedFlight(obs: readonly TrackPoint[], still: readonly boolean[], persons: readonly Track[], trackStart: boolean): Flight | string {
+  private findLandedFlight(obs: readonly TrackPoint[], still: readonly boolean[], persons: readonly Track[], trackStart: boolean): Flight | Rejection {
     const { camera, settings } = this.ctx;
     const n = obs.length;
     const [a, b] = this.movingRun(still);
@@ -212,7 +290,7 @@ export class ThrowJudge {
     // the landing: in the last stretch of the motion (the judge runs when the parcel settles, and a slide
     // after the landing is short); which observation it is, the fits below decide
     const kFrom = Math.max(a + LANDED_MIN_POINTS - 1, b - this.tune.landingSearch);
-    if (kFrom > kMax) return 'the motion is too short for a fall';
+    if (kFrom > kMax) return { code: GeoCode.TooShort, reason: 'the motion is too short for a fall' };
     type Cand = { fit: FallFit; e: number; tol: number; rms: number; tLand: number };
     // every (start, landing) fit, once per start: the release search below asks again for the same landing
     const memo = new Map<number, Cand[]>();
@@ -284,7 +362,7 @@ export class ThrowJudge {
       const c = fitFrom(s);
       if (c && (!longest || c.tLand - pts[s].t > longest.c.tLand - pts[longest.s].t + 1e-6)) longest = { s, c };
     }
-    if (!longest) return `no window fits a fall landing in frames ${obs[kFrom].frame}-${obs[kMax].frame}`;
+    if (!longest) return { code: GeoCode.NoFall, reason: `no window fits a fall landing in frames ${obs[kFrom].frame}-${obs[kMax].frame}` };
     const landingAt = longest.c.tLand;
     const sameLanding = (s: number) => fitFrom(s, landingAt);
     // frames per second from the track itself (frame indices and times come from the source)
@@ -312,12 +390,13 @@ export class ThrowJudge {
     const vz = found.fit.v0[2];
     const apexDt = start === 0 && trackStart && vz < -this.tune.maxDownwardRelease ? -vz / GRAVITY_CM_S2 : 0;
     const who = holderAt(start, found.fit, apexDt);
-    if (!who) return `nobody within reach of the release at frame ${obs[start].frame}`;
+    const fitted: Flight = { s: start, e: found.e, fit: found.fit, tol: found.tol, landed: true, who, anchored: false, apexDt };
+    if (!who) return { code: GeoCode.Nobody, reason: `nobody within reach of the release at frame ${obs[start].frame}`, flight: fitted };
     // the release's image height: the apex where it was not seen; else the highest of the last few points (the
     // fitted start can lag the release by a frame or two)
     const top = apexDt > 0 ? camera.project(found.fit.at(obs[start].t - apexDt))[1] : Math.min(...pts.slice(Math.max(0, start - 2), start + 1).map((p) => p.v));
-    if (!this.releasedByHand(top, who)) return `the release at frame ${obs[start].frame} is below hand level of ${who.id}`;
-    return { s: start, e: found.e, fit: found.fit, tol: found.tol, landed: true, who, anchored: false, apexDt };
+    if (!this.releasedByHand(top, who)) return { code: GeoCode.BelowHands, reason: `the release at frame ${obs[start].frame} is below hand level of ${who.id}`, flight: fitted };
+    return fitted;
   }
 
   private findFlight(obs: readonly TrackPoint[], still: readonly boolean[], landed: boolean, persons: readonly Track[]): Flight | null {
@@ -405,25 +484,25 @@ export class ThrowJudge {
     return Math.hypot(land[0] - rx, land[1] - ry) < LANDING_TOLERANCE_CM;
   }
 
-  private verdict(parcel: Track, obs: readonly TrackPoint[], f: Flight): Judgement | null {
+  private verdict(parcel: Track, obs: readonly TrackPoint[], f: Flight): Judgement | Rejection {
     const { settings, zones } = this.ctx;
     const rel = obs[f.s];
     const land = obs[f.e];
-    const tRel = rel.t - f.apexDt;
-    const pRel = f.fit.at(tRel);
-    const pLand = f.fit.at(land.t);
-    const drop = pRel[2] - (f.landed ? Math.max(0, Math.min(pLand[2], RESTING_CENTRE_CM)) : RESTING_CENTRE_CM);
-    const no = (reason: string) =>
-      rejected(this.ctx, 'throw', parcel, obs, `${reason} (release at frame ${rel.frame}${f.apexDt > 0 ? ' (apex before it)' : ''}, landing at ${land.frame})`);
-    if (drop < settings.dropHeightCm) return no(`a fall of ${Math.round(drop)} cm, under ${settings.dropHeightCm}`);
+    const { tRel, drop } = this.dropOf(obs, f);
+    const no = (code: GeoCode, reason: string): Rejection => ({
+      code,
+      reason: `${reason} (release at frame ${rel.frame}${f.apexDt > 0 ? ' (apex before it)' : ''}, landing at ${land.frame})`,
+      flight: f,
+    });
+    if (drop < settings.dropHeightCm) return no(GeoCode.UnderThreshold, `a fall of ${Math.round(drop)} cm, under ${settings.dropHeightCm}`);
     // a fall past the threshold takes at least the free-fall time of the threshold height (0.32 s for 50 cm):
     // a shorter window is a few jittery boxes that a steep, wrong-depth trajectory happens to fit
-    if (land.t - tRel < Math.sqrt((2 * settings.dropHeightCm) / GRAVITY_CM_S2)) return no(`a fall of ${Math.round(drop)} cm seen for less than its free-fall time`);
-    if (inZone(zones, 'drop', bottomCentre(land.box))) return no('landed in a drop zone');
-    if (zones.some((z) => z.kind === 'floor') && !inZone(zones, 'floor', bottomCentre(land.box))) return no('landed outside the floor zones');
+    if (land.t - tRel < Math.sqrt((2 * settings.dropHeightCm) / GRAVITY_CM_S2)) return no(GeoCode.ShortFall, `a fall of ${Math.round(drop)} cm seen for less than its free-fall time`);
+    if (inZone(zones, 'drop', bottomCentre(land.box))) return no(GeoCode.Zone, 'landed in a drop zone');
+    if (zones.some((z) => z.kind === 'floor') && !inZone(zones, 'floor', bottomCentre(land.box))) return no(GeoCode.Zone, 'landed outside the floor zones');
     // who released it: the anchor of the fit, or (unanchored fit with a seen landing) a person within reach
     const who = f.who;
-    if (!who) return null;
+    if (!who) return no(GeoCode.Nobody, 'nobody released it');
     const hSpeed = Math.hypot(f.fit.v0[0], f.fit.v0[1]);
     const confidence = sigmoid((drop - settings.dropHeightCm) / 12) * (1 - 0.4 * Math.min(1, f.fit.rmsPx / f.tol)) * (f.landed ? 1 : 0.85);
     return {

@@ -25,6 +25,10 @@ export interface PipelineOptions {
   tuning?: JudgeTuning;
   /** Evaluation tooling only: why settled parcel motions were not throws or kicks (JudgeContext.trace). */
   trace?: JudgeContext['trace'];
+  /** The throw classifier (JudgeContext.model). */
+  model?: JudgeContext['model'];
+  /** Training tooling only (JudgeContext.onMotion). */
+  onMotion?: JudgeContext['onMotion'];
 }
 
 export interface PipelineStats {
@@ -50,7 +54,7 @@ export class CameraPipeline {
 
   constructor(private readonly o: PipelineOptions) {
     this.tracker = new Tracker(`${o.cameraId}:`, { ...DEFAULT_TRACKER, ...o.tracker, ...o.tuning?.tracker });
-    const ctx = { camera: o.camera, settings: o.settings, zones: o.zones, tuning: o.tuning, trace: o.trace };
+    const ctx = { camera: o.camera, settings: o.settings, zones: o.zones, tuning: o.tuning, trace: o.trace, model: o.model, onMotion: o.onMotion };
     this.throwJudge = new ThrowJudge(ctx);
     this.kickJudge = new KickJudge(ctx);
     this.parcelId = o.detector.classNames.indexOf(o.parcelClass);
