@@ -10,6 +10,7 @@
 import { join, resolve } from 'node:path';
 import { loadWorkerConfig, readEnv } from './config/worker-config';
 import { OnnxDetector } from './detect/onnx-detector';
+import { MotionClassifier } from './judge/motion-classifier';
 import { HubClient } from './hub/hub-client';
 import { Outbox } from './hub/outbox';
 import { Reporter } from './hub/reporter';
@@ -17,6 +18,7 @@ import { CameraRunner } from './worker/camera-runner';
 import { jsonLogger } from './worker/logger';
 
 const DEFAULT_MODEL = resolve(__dirname, '../models/detector.onnx');
+const DEFAULT_MOTION_MODEL = resolve(__dirname, '../models/throw-motion.json');
 
 async function main() {
   const once = process.argv.includes('--once');
@@ -33,6 +35,8 @@ async function main() {
     threads: cfg.model.threads,
     keepClassNames: [cfg.model.parcelClass, cfg.model.personClass],
   });
+  const motionPath = cfg.model.motionModel ?? DEFAULT_MOTION_MODEL;
+  const motionModel = motionPath === 'off' ? undefined : MotionClassifier.load(motionPath);
   const hub = new HubClient(cfg.hub.url, cfg.hub.token);
   const outbox = new Outbox(cfg.outboxDir, hub, log);
   if (outbox.pending > 0) log.info('outbox has entries from a previous run; sending them first', { pending: outbox.pending });
@@ -44,6 +48,7 @@ async function main() {
         camera,
         settings: cfg.floors[camera.floorId] ?? {},
         detector,
+        motionModel,
         reporter,
         log,
         parcelClass: cfg.model.parcelClass,
@@ -76,7 +81,7 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  log.info('started', { cameras: runners.map((r) => r.id), hub: cfg.hub.url, outbox: join(cfg.outboxDir), model: cfg.model.path ?? DEFAULT_MODEL, classes: detector.classNames });
+  log.info('started', { cameras: runners.map((r) => r.id), hub: cfg.hub.url, outbox: join(cfg.outboxDir), model: cfg.model.path ?? DEFAULT_MODEL, motionModel: motionPath, classes: detector.classNames });
   await Promise.all(runners.map((r) => r.run()));
   clearInterval(hbTimer);
   clearInterval(scanTimer);

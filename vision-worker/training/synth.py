@@ -724,6 +724,12 @@ def simulate(sc, on_frame, want=lambda fi: True, want_ids=False, label_at=('end'
                 acc = img if acc is None else acc + img
                 if idb is not None:
                     ids[label_subs[s]] = idb
+        # where each staged act's parcel is in the image, per frame: labels say which parcel an act moved
+        for a in sc.actions:
+            par = getattr(a, 'parcel', None)
+            if par is not None:
+                uv, _ = sc.cam.project(np.array([par.pos], float))
+                a.__dict__.setdefault('image_path', {})[fi] = [round(float(uv[0, 0]), 1), round(float(uv[0, 1]), 1)]
         if draw:
             img = acc / sub
             img = img * sc.tint * sc.gradient
@@ -737,6 +743,10 @@ def simulate(sc, on_frame, want=lambda fi: True, want_ids=False, label_at=('end'
         if getattr(a, 'event', None) is None and getattr(a, 'released', False) and a.mode == 'throw':
             a.event = {'kind': 'throw', 'startFrame': max(0, a.release_frame - 3), 'endFrame': last, 'dropHeightCm': round(float(a.release_bottom), 1), 'unfinished': True}
             sc.events.append(a.event)
+    for a in sc.actions:
+        ev, path = getattr(a, 'event', None), getattr(a, 'image_path', None)
+        if ev is not None and path:
+            ev['parcelPath'] = [path[f] for f in range(ev['startFrame'], ev['endFrame'] + 1) if f in path]
 
 
 def boxes_from_ids(sc, ids, min_px=12):

@@ -6,10 +6,12 @@ overlaps a labelled throw. The model is sklearn's gradient boosting (Debian's py
 tree arrays that src/judge/motion-classifier.ts evaluates; the file carries examples with their log-odds so the
 worker checks it reads the trees as sklearn does.
 
-The threshold is chosen on out-of-fold probabilities (folds by clip: no clip's motions are both trained and
-scored), maximising the row-level F1 of throws.
+Out-of-fold probabilities (folds by clip: no clip's motions are both trained and scored) give a threshold that
+maximises the row-level F1 of throws. Rows are not events (a throw's track can break into several motions), so the
+shipped threshold is the one that scores best on the validation clips, event by event (`tune.main.js --model
+<file>@<threshold>`), given with --threshold.
 
-Usage: /usr/bin/python3 train_motion.py rows.jsonl... --out ../models/throw-motion.json [--folds 5]
+Usage: /usr/bin/python3 train_motion.py rows.jsonl... --out ../models/throw-motion.json [--folds 5] [--threshold 0.5]
 """
 import argparse
 import json
@@ -32,6 +34,8 @@ def load(paths):
             assert head['features'] == names, f'{p}: rows of another feature set'
             for line in f:
                 r = json.loads(line)
+                if r['label'] < 0:
+                    continue  # touches a throw without holding its fall: neither a throw nor not one
                 X.append(r['x'])
                 y.append(r['label'])
                 groups.append(r['clip'])
@@ -70,7 +74,12 @@ def main():
     ap.add_argument('rows', nargs='+')
     ap.add_argument('--out', required=True)
     ap.add_argument('--folds', type=int, default=5)
+    ap.add_argument('--threshold', type=float, help='the shipped threshold (default: the out-of-fold row-level best)')
+    ap.add_argument('--param', action='append', default=[], help='override a boosting parameter: name=value')
     a = ap.parse_args()
+    for kv in a.param:
+        k, v = kv.split('=')
+        PARAMS[k] = type(PARAMS[k])(float(v)) if k in PARAMS else float(v)
     t0 = time.time()
     names, X, y, groups, geo = load(a.rows)
     clips = len(set(groups))
@@ -90,7 +99,10 @@ def main():
     print('most used features:', ', '.join(f'{n} {v:.2f}' for v, n in imp))
     training = dict(rows=[p.split('/')[-1] for p in a.rows], motions=int(len(X)), clips=clips, throws=int(y.sum()),
                     params=PARAMS, folds=a.folds, oof_f1=round(best_f1, 3), oof_counts=[tp, fp, fn],
-                    seconds=round(time.time() - t0, 1))
+                    oof_threshold=float(thr), seconds=round(time.time() - t0, 1))
+    if a.threshold is not None:
+        thr = a.threshold
+        training['threshold_from'] = 'the validation clips, event by event (tune.main.js --model)'
     with open(a.out, 'w') as f:
         json.dump(export(clf, names, X, thr, training), f, separators=(',', ':'))
     print(f'wrote {a.out} ({len(clf.estimators_)} trees) in {time.time() - t0:.0f}s')

@@ -70,6 +70,11 @@ export const WorkerConfigSchema = z.object({
        */
       lowConfThreshold: z.number().min(0.01).max(0.99).optional(),
       threads: z.number().int().min(1).max(64).default(2),
+      /**
+       * The throw classifier over settled parcel motions (default: the shipped models/throw-motion.json); "off"
+       * leaves the decision to the geometric judge alone.
+       */
+      motionModel: z.string().min(1).optional(),
     })
     .prefault({}),
   floors: z.record(z.string(), FloorSettingsSchema).default({}),
@@ -123,6 +128,10 @@ export function loadWorkerConfig(path: string, env?: Pick<WorkerEnv, 'feedToken'
     ...c,
     hub: { url: env?.hubUrl ?? c.hub.url, token },
     outboxDir: resolve(base, c.outboxDir),
-    model: { ...c.model, path: c.model.path ? resolve(base, c.model.path) : undefined },
+    model: {
+      ...c.model,
+      path: c.model.path ? resolve(base, c.model.path) : undefined,
+      motionModel: c.model.motionModel && c.model.motionModel !== 'off' ? resolve(base, c.model.motionModel) : c.model.motionModel,
+    },
   };
 }

@@ -3,7 +3,7 @@
  * held-out set (generated first if absent). Prints per-kind precision/recall/F1 and end-to-end frame rates
  * and writes bench/results/vision.json.
  *
- *   npm run -w @kanjian/vision-worker eval -- [dataset-dir] [--model path] [--out path]
+ *   npm run -w @kanjian/vision-worker eval -- [dataset-dir] [--model path] [--motion-model path|off] [--out path]
  *   npm run -w @kanjian/vision-worker eval -- <dataset-dir> --gt-boxes   (diagnostic: renderer boxes, no detector)
  *   npm run -w @kanjian/vision-worker eval -- <dataset-dir> --gt-boxes-middle   (the same, boxes from the blur's centre)
  *   npm run -w @kanjian/vision-worker eval -- <dataset-dir> --dets-cache <dir>   (diagnostic: the detector, cached per frame)
@@ -16,6 +16,7 @@ import { OnnxDetector } from '../detect/onnx-detector';
 import { DEFAULT_MOTION } from '../detect/motion-gate';
 import { FfmpegSource } from '../frames/ffmpeg-source';
 import { DEFAULT_JUDGE, type Judgement } from '../judge/judgement';
+import { MotionClassifier } from '../judge/motion-classifier';
 import { CameraPipeline } from '../pipeline/camera-pipeline';
 import type { FrameDetector } from '../detect/onnx-detector';
 import { CachedDetector } from './cached-detector';
@@ -30,6 +31,8 @@ const HELDOUT = join(PKG, 'data/heldout');
 interface Args {
   dataset?: string;
   model: string;
+  /** The throw classifier (default the shipped one), or 'off': the geometric judge alone. */
+  motionModel: string;
   out: string;
   fpsClips: number;
   /**
@@ -47,10 +50,11 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { model: join(PKG, 'models/detector.onnx'), out: join(REPO, 'bench/results/vision.json'), fpsClips: 4, conf: 0.3 };
+  const a: Args = { model: join(PKG, 'models/detector.onnx'), motionModel: join(PKG, 'models/throw-motion.json'), out: join(REPO, 'bench/results/vision.json'), fpsClips: 4, conf: 0.3 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--model') a.model = resolve(argv[++i]);
+    else if (v === '--motion-model') a.motionModel = argv[++i] === 'off' ? 'off' : resolve(argv[i]);
     else if (v === '--out') a.out = resolve(argv[++i]);
     else if (v === '--fps-clips') a.fpsClips = Number(argv[++i]);
     else if (v === '--gt-boxes') a.gtBoxes = gtBoxesFile('end');
@@ -59,13 +63,19 @@ function parseArgs(argv: string[]): Args {
     else if (v === '--conf') {
       a.conf = Number(argv[++i]);
       if (!(a.conf > 0 && a.conf < 1)) throw new Error(`--conf: ${argv[i]} is not a score between 0 and 1`);
-    } else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --out, --fps-clips, --gt-boxes, --gt-boxes-middle, --dets-cache, --conf)`);
+    } else if (v.startsWith('--')) throw new Error(`unknown option ${v} (known: --model, --motion-model, --out, --fps-clips, --gt-boxes, --gt-boxes-middle, --dets-cache, --conf)`);
     else a.dataset = resolve(v);
   }
   return a;
 }
 
-async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, gtBoxes?: string, maxSide = 640, detsCache?: string) {
+interface RunOptions {
+  gtBoxes?: string;
+  detsCache?: string;
+  model?: MotionClassifier;
+}
+
+async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, { gtBoxes, detsCache, model }: RunOptions = {}, maxSide = 640) {
   const src = await FfmpegSource.open({ uri: clip.video, maxSide });
   const base: FrameDetector = gtBoxes ? new GroundTruthDetector(join(clip.dir, gtBoxes), src.scale) : onnx;
   // with --gt-boxes too: the cache then records which frames the gate sent on, for replaying the judges (tune)
@@ -82,6 +92,7 @@ async function runClip(clip: Clip, onnx: OnnxDetector, gated: boolean, gtBoxes?:
     personClass: 'person',
     motion: gated ? DEFAULT_MOTION : null,
     ringFrames: 2,
+    model,
   });
   const judgements: Judgement[] = [];
   const t0 = process.hrtime.bigint();
@@ -121,6 +132,7 @@ async function main() {
     }
   }
   const clips = loadDataset(dataset);
+  const model = args.motionModel === 'off' ? undefined : MotionClassifier.load(args.motionModel);
   const detector = await OnnxDetector.load({ modelPath: args.model, threads: 2, confThreshold: args.conf, keepClassNames: ['parcel', 'person'] });
   const matches: ClipMatch[] = [];
   const details: unknown[] = [];
@@ -129,7 +141,7 @@ async function main() {
   let seconds = 0;
   const cpu0 = cpuSeconds();
   for (const clip of clips) {
-    const r = await runClip(clip, detector, true, args.gtBoxes, 640, args.detsCache);
+    const r = await runClip(clip, detector, true, { gtBoxes: args.gtBoxes, detsCache: args.detsCache, model });
     const m = matchClip(clip.labels.events, r.judgements.map(spanOf));
     matches.push(m);
     frames += r.frames;
@@ -159,7 +171,7 @@ async function main() {
     spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', join(idleDir, 'first.png'), '-t', '12', '-r', '25', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', idleVideo]);
   }
   const cpuIdle0 = cpuSeconds();
-  const idle = await runClip({ ...clips[0], name: 'idle', video: idleVideo, labels: { events: [] } }, detector, true);
+  const idle = await runClip({ ...clips[0], name: 'idle', video: idleVideo, labels: { events: [] } }, detector, true, { model });
   const cpuIdle = (cpuSeconds() - cpuIdle0) / idle.frames;
   // end-to-end rate at 640×640 with the detector on every frame (no gating): the worst case for one camera
   let f640 = 0;
@@ -171,7 +183,7 @@ async function main() {
     if (candidates.length >= args.fpsClips) break;
   }
   for (const c of candidates) {
-    const r = await runClip(c, detector, false);
+    const r = await runClip(c, detector, false, { model });
     f640 += r.frames;
     s640 += r.seconds;
   }
@@ -181,6 +193,7 @@ async function main() {
   const result = {
     dataset: dataset.startsWith(REPO) ? dataset.slice(REPO.length + 1) : dataset,
     model: args.model.startsWith(REPO) ? args.model.slice(REPO.length + 1) : args.model,
+    motion_model: args.motionModel.startsWith(REPO) ? args.motionModel.slice(REPO.length + 1) : args.motionModel,
     clips: clips.length,
     frames,
     throw_f1: throwScore.f1,

@@ -3,8 +3,9 @@
  * parcel tracks the judges had there (`tracksAround`), and for a missed label why its judge turned down each
  * settled motion there (`rejectionsAround`). It is how the failure patterns in docs/vision.md were read.
  *
- *   node dist/eval/misses.main.js <dataset-dir> <dets-cache-dir> [throw|kick] [<threshold>=<n>,...]
+ *   node dist/eval/misses.main.js <dataset-dir> <dets-cache-dir> [throw|kick] [<threshold>=<n>,...] [--model <throw-motion.json>[@threshold]]
  */
+import { MotionClassifier } from '../judge/motion-classifier';
 import { parcelTracks } from './fall-coverage';
 import { rejectionsAround, tracksAround, type Rejection } from './misses';
 import { loadReplay, replayClip } from './replay';
@@ -12,7 +13,12 @@ import { matchClip, spanOf, type EvalKind, type Span } from './scoring';
 import { parsePoint, toTuning } from './tune';
 
 async function main() {
-  const [dataset, cache, kindArg, spec = ''] = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf('--model');
+  const [path, thr] = at >= 0 ? (argv.splice(at, 2)[1] ?? '').split('@') : [];
+  if (at >= 0 && !path) throw new Error('--model takes <path>[@threshold]');
+  const model = path ? MotionClassifier.load(path, thr === undefined ? undefined : Number(thr)) : undefined;
+  const [dataset, cache, kindArg, spec = ''] = argv;
   if (!dataset || !cache) throw new Error('usage: misses.main.js <dataset-dir> <dets-cache-dir> [throw|kick] [<threshold>=<n>,...]');
   if (kindArg && kindArg !== 'throw' && kindArg !== 'kick') throw new Error(`kind must be throw or kick, not ${kindArg}`);
   const kinds: EvalKind[] = kindArg ? [kindArg as EvalKind] : ['throw', 'kick'];
@@ -20,7 +26,7 @@ async function main() {
   const span = (s: Pick<Span, 'startFrame' | 'endFrame'> & { kind: string }) => `${s.kind} ${s.startFrame}-${s.endFrame}`;
   for (const c of await loadReplay(dataset, cache)) {
     const rejections: Record<EvalKind, Rejection[]> = { throw: [], kick: [] };
-    const judged = await replayClip(c, tuning, (kind, trackId, from, to, reason) => rejections[kind].push({ trackId, from, to, reason }));
+    const judged = await replayClip(c, tuning, (kind, trackId, from, to, reason) => rejections[kind].push({ trackId, from, to, reason }), { model });
     const { misses, falsePositives } = matchClip(c.labels, judged.map(spanOf));
     const staged = [...c.labels, ...c.negatives];
     const tracks = parcelTracks(c, tuning.tracker);

@@ -1,7 +1,8 @@
 /**
  * Writes the throw classifier's training rows: every settled parcel motion the throw judge looks at in replayed
- * clips (eval runs with `--dets-cache`), with its features and whether reporting it as a throw would match a
- * labelled throw (its span overlaps one). `training/train_motion.py` reads them.
+ * clips (eval runs with `--dets-cache`), with its features and whether it is a labelled throw (its span overlaps
+ * the label's by 3 frames or more and, where the label says where its parcel was, the track is that parcel). `training/train_motion.py`
+ * reads them.
  *
  *   node dist/eval/motions.main.js <dataset-dir>=<cache-dir>... --out rows.jsonl
  */
@@ -10,6 +11,16 @@ import { resolve } from 'node:path';
 import type { MotionRecord } from '../judge/judgement';
 import { MOTION_FEATURES } from '../judge/motion-features';
 import { loadReplay, replayClip } from './replay';
+
+/** How far (processing pixels) a tracked box centre may be from the labelled parcel's centre. */
+const NEAR_PX = 40;
+
+interface Act {
+  kind: string;
+  startFrame: number;
+  endFrame: number;
+  parcelPath?: [number, number][];
+}
 
 async function main() {
   const sets: [string, string][] = [];
@@ -31,14 +42,26 @@ async function main() {
     for (const c of await loadReplay(dataset, cache)) {
       const motions: MotionRecord[] = [];
       await replayClip(c, undefined, undefined, { onMotion: (m) => motions.push(m) });
-      const overlapping = (m: MotionRecord, s: { startFrame: number; endFrame: number }) => s.startFrame <= m.endFrame && m.startFrame <= s.endFrame;
+      // an act matches a motion it overlaps in time and, where the label says where its parcel was (parcelPath,
+      // from the start frame on, in video pixels), whose parcel was there: not a belt parcel moving meanwhile
+      const overlapping = (m: MotionRecord, s: Act, frames = 1) => {
+        if (Math.min(s.endFrame, m.endFrame) - Math.max(s.startFrame, m.startFrame) + 1 < frames) return false;
+        if (!s.parcelPath?.length) return true;
+        return m.path.some(([f, u, v]) => {
+          const p = s.parcelPath![f - s.startFrame];
+          return p !== undefined && Math.hypot(p[0] * c.scale - u, p[1] * c.scale - v) <= NEAR_PX;
+        });
+      };
       for (const m of motions) {
-        const label = c.labels.some((l) => l.kind === 'throw' && overlapping(m, l)) ? 1 : 0;
-        const negative = c.negatives.find((n) => overlapping(m, n))?.kind ?? null;
-        const kick = c.labels.some((l) => l.kind === 'kick' && overlapping(m, l));
+        const acts = c.labels as Act[];
+        // 1: the motion holds a throw's fall (3 frames of it or more); -1: it only touches one (a carry ending at the
+        // release): matched if reported, but not what a throw looks like, so left out of training
+        const label = acts.some((l) => l.kind === 'throw' && overlapping(m, l, 3)) ? 1 : acts.some((l) => l.kind === 'throw' && overlapping(m, l)) ? -1 : 0;
+        const negative = (c.negatives as Act[]).find((n) => overlapping(m, n))?.kind ?? null;
+        const kick = acts.some((l) => l.kind === 'kick' && overlapping(m, l));
         w.write(JSON.stringify({ clip: `${dataset}/${c.name}`, trackId: m.trackId, startFrame: m.startFrame, endFrame: m.endFrame, label, kick, negative, geometric: m.geometric, x: m.features }) + '\n');
         rows++;
-        positives += label;
+        positives += label === 1 ? 1 : 0;
       }
     }
   }

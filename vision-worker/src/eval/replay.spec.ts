@@ -17,7 +17,7 @@ function throwClip(): ReplayClip {
   ]);
   // the thrower alone before the parcel is picked up
   for (let f = 0; f < 10; f++) frames.unshift([9 - f, [{ classId: 1, score: 0.9, box: person }]]);
-  return { name: 'clip-1', labels: [{ kind: 'throw', startFrame: 18, endFrame: 30 }], negatives: [], camera: cam.model, fps: 25, frames };
+  return { name: 'clip-1', labels: [{ kind: 'throw', startFrame: 18, endFrame: 30 }], negatives: [], camera: cam.model, fps: 25, scale: 1, frames };
 }
 
 describe('replayClip', () => {

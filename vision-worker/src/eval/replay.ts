@@ -22,6 +22,8 @@ export interface ReplayClip {
   negatives: NonNullable<ClipLabels['negatives']>;
   camera: CameraModel;
   fps: number;
+  /** Processing frame ÷ video pixels (labels' image positions are in video pixels). */
+  scale: number;
   frames: [number, Detection[]][];
 }
 
@@ -42,7 +44,7 @@ export async function loadReplay(datasetDir: string, cacheDir: string, maxSide =
     if (!p) probed.set(clip.video, (p = await probe(clip.video)));
     const { scale } = fitWithin(p.width, p.height, maxSide);
     const camera = CameraModel.scaled({ ...clip.camera, width: p.width, height: p.height }, scale);
-    out.push({ name: clip.name, labels: clip.labels.events, negatives: clip.labels.negatives ?? [], camera, fps: clip.camera.fps, frames });
+    out.push({ name: clip.name, labels: clip.labels.events, negatives: clip.labels.negatives ?? [], camera, fps: clip.camera.fps, scale, frames });
   }
   return out;
 }

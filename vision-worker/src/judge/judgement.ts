@@ -56,6 +56,8 @@ export interface MotionRecord {
   features: number[];
   /** The geometry alone judged it a throw. */
   geometric: boolean;
+  /** The parcel's box centres over the motion: [frame, u, v] (which parcel it was, for labelling). */
+  path: [number, number, number][];
 }
 
 export interface JudgeTuning {

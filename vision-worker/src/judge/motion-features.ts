@@ -58,6 +58,8 @@ export const MOTION_FEATURES = [
   'handLevel',
   'endBelowFeet',
   'personSpeed',
+  'insidePersonShare',
+  'maxDownSpeedPerson',
   'hFeetStart',
   'hFeetMax',
   'hFeetEnd',
@@ -198,6 +200,14 @@ export function motionFeatures(cam: CameraModel, m: Motion, persons: readonly Tr
   );
   const personMove =
     who && atEnd ? Math.hypot(centre(atEnd.box)[0] - centre(who.box)[0], centre(atEnd.box)[1] - centre(who.box)[1]) / pH / Math.max(0.04, runSeconds) : NONE;
+  // a carried parcel stays in the carrier's box; a thrown one leaves it
+  let inside = 0;
+  let maxDown = 0;
+  for (let i = 0; i < run.length; i++) {
+    const ph = who ? personAt(who.track, run[i].frame, 2) : undefined;
+    if (ph && toBox(ph.box, cs[i]) === 0) inside++;
+    if (i > 0) maxDown = Math.max(maxDown, (cs[i][1] - cs[i - 1][1]) / Math.max(1e-6, run[i].t - run[i - 1].t));
+  }
   const scores = run.map((o) => o.score);
   return [
     clip(runSeconds, 0, 10),
@@ -215,6 +225,8 @@ export function motionFeatures(cam: CameraModel, m: Motion, persons: readonly Tr
     who ? clip((cs[0][1] - who.box[1]) / pH, -3, 3) : NONE,
     who ? clip(((atEnd ?? who).box[3] - run[run.length - 1].box[3]) / pH, -3, 3) : NONE,
     clip(personMove, -1000, 100),
+    who ? inside / run.length : NONE,
+    who ? clip(maxDown / pH, 0, 100) : NONE,
     who ? clip(hFeet[0], -300, 600) : NONE,
     who ? clip(Math.max(...hFeet.filter(Number.isFinite)), -300, 600) : NONE,
     who ? clip(hFeet[hFeet.length - 1], -300, 600) : NONE,

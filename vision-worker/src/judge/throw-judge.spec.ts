@@ -1,6 +1,8 @@
 import type { Vec3 } from '../calibration/calibration';
 import { fallPath, parcelBox, personBox, syntheticCamera, track } from '../testing/synthetic-scene';
-import { DEFAULT_JUDGE } from './judgement';
+import { DEFAULT_JUDGE, type MotionRecord } from './judgement';
+import { MotionClassifier } from './motion-classifier';
+import { MOTION_FEATURES } from './motion-features';
 import { ThrowJudge } from './throw-judge';
 
 const FPS = 25;
@@ -144,5 +146,65 @@ describe('ThrowJudge', () => {
   it('ignores a parcel riding a conveyor at constant height', () => {
     const pts = Array.from({ length: 40 }, (_, frame) => ({ frame, box: parcelBox(cam.project, [-150 + 2.5 * frame, -60, 95]) }));
     expect(new ThrowJudge(ctx).judge(track('parcel-1', 0, pts), [personNear(0, -10, 40)], true)).toBeNull();
+  });
+
+  describe('with a motion model', () => {
+    /** A model that gives every motion the same probability. */
+    const constant = (p: number, threshold = 0.5) =>
+      new MotionClassifier({
+        kind: 'throw-motion-gbt',
+        features: [...MOTION_FEATURES],
+        init: Math.log(p / (1 - p)),
+        rate: 1,
+        trees: [{ feature: [-2], threshold: [-2], left: [-1], right: [-1], value: [0] }],
+        threshold,
+        checks: [],
+      });
+    const path = fall([0, 140, 120], [40, 260, 90]);
+    const persons = [personNear(0, 100, path.length)];
+
+    it('lets the model turn down what the geometry found, and says why', () => {
+      const reasons: string[] = [];
+      const trace = (_j: string, _id: string, _f: number, _t: number, reason: string) => reasons.push(reason);
+      expect(new ThrowJudge({ ...ctx, model: constant(0.2), trace }).judge(track('p', 0, path), persons, false)).toBeNull();
+      expect(reasons).toEqual(['the motion model gives 0.20, under 0.5 (the geometry: a throw)']);
+    });
+
+    it("reports what both find with the geometry's release and drop and the model's confidence", () => {
+      const j = new ThrowJudge({ ...ctx, model: constant(0.9) }).judge(track('p', 0, path), persons, false);
+      expect(j?.kind).toBe('throw');
+      expect(j!.confidence).toBe(0.9);
+      expect(j!.frame).toBe(8);
+      expect(j!.dropHeightCm!).toBeGreaterThan(90);
+      expect(j!.dropHeightCm!).toBeLessThan(120);
+    });
+
+    it('takes a fall the geometry turned down when the model is sure of it, with the person nearest the release', () => {
+      // nobody within reach of the release for the geometry (the person stands 150 cm off): the model decides
+      const far = [personNear(0, -10, path.length)];
+      expect(new ThrowJudge(ctx).judge(track('p', 0, path), far, false)).toBeNull();
+      const j = new ThrowJudge({ ...ctx, model: constant(0.9) }).judge(track('p', 0, path), far, false);
+      expect(j?.personTrackId).toBe('person-1');
+      expect(j!.dropHeightCm!).toBeGreaterThan(50);
+    });
+
+    it("still holds a fall the model takes to the floor's threshold", () => {
+      // a parcel set down from 35 cm: however sure the model is, it is not a fall past 50 cm
+      const low = fall([0, 140, 35], [0, 20, 0]);
+      const reasons: string[] = [];
+      const trace = (_j: string, _id: string, _f: number, _t: number, reason: string) => reasons.push(reason);
+      expect(new ThrowJudge({ ...ctx, model: constant(0.95), trace }).judge(track('p', 0, low), [personNear(0, 105, low.length)], false)).toBeNull();
+      expect(reasons[0]).toMatch(/^the motion model gives 0.95, but the fall measures \d+ cm/);
+    });
+
+    it('hands every settled motion to the training hook, with its features and where the parcel went', () => {
+      const seen: MotionRecord[] = [];
+      new ThrowJudge({ ...ctx, onMotion: (m) => seen.push(m) }).judge(track('p', 0, path), persons, false);
+      expect(seen).toHaveLength(1);
+      expect(seen[0].geometric).toBe(true);
+      expect(seen[0].features).toHaveLength(MOTION_FEATURES.length);
+      expect(seen[0].startFrame).toBe(8);
+      expect(seen[0].path[0][0]).toBe(0);
+    });
   });
 });

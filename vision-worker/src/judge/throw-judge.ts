@@ -184,7 +184,7 @@ export class ThrowJudge {
     const x = motionFeatures(camera, m, persons, g);
     const startFrame = isRejection(geo) ? (flight ? obs[flight.s].frame : obs[a].frame) : geo.startFrame;
     const endFrame = Math.max(obs[b].frame, isRejection(geo) ? 0 : geo.endFrame);
-    onMotion?.({ trackId: parcel.id, startFrame, endFrame, features: x, geometric: !isRejection(geo) });
+    onMotion?.({ trackId: parcel.id, startFrame, endFrame, features: x, geometric: !isRejection(geo), path: obs.map((o) => [o.frame, ...centre(o.box)]) });
     if (!model) return isRejection(geo) ? rejected(this.ctx, 'throw', parcel, obs, geo.reason) : geo;
     const p = model.probability(x);
     const geoWhy = isRejection(geo) ? geo.reason : 'a throw';

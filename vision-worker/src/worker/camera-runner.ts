@@ -8,6 +8,7 @@ import type { FrameSource } from '../frames/frame-source';
 import { ImageSequenceSource } from '../frames/image-sequence-source';
 import type { Reporter } from '../hub/reporter';
 import { DEFAULT_JUDGE, type JudgeSettings, type Judgement } from '../judge/judgement';
+import type { MotionClassifier } from '../judge/motion-classifier';
 import { CameraPipeline } from '../pipeline/camera-pipeline';
 import type { Logger } from './logger';
 
@@ -15,6 +16,8 @@ export interface RunnerOptions {
   camera: CameraConfig;
   settings: Partial<JudgeSettings>;
   detector: FrameDetector;
+  /** The throw classifier (none: the geometry alone decides). */
+  motionModel?: MotionClassifier;
   reporter: Reporter;
   log: Logger;
   parcelClass: string;
@@ -116,6 +119,7 @@ export class CameraRunner {
     const pipeline = new CameraPipeline({
       cameraId: cam.id,
       detector: this.o.detector,
+      model: this.o.motionModel,
       camera: calibration,
       settings: { ...DEFAULT_JUDGE, ...this.o.settings },
       zones,
