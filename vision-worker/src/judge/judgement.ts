@@ -129,6 +129,9 @@ export function expand(b: Box, f: number): Box {
   return [b[0] - w, b[1] - h, b[2] + w, b[3] + h];
 }
 
+/** Distance from a point to a box (0 inside). */
+export const distanceToBox = (b: Box, [x, y]: Pt) => Math.hypot(Math.max(b[0] - x, 0, x - b[2]), Math.max(b[1] - y, 0, y - b[3]));
+
 export const contains = (b: Box, p: Pt) => p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3];
 
 /** A judge turning down a settled motion: tells the trace (evaluation tooling) why, and returns no judgement. */

@@ -1,7 +1,7 @@
 import type { CameraModel } from '../calibration/calibration';
 import type { Box } from '../detect/yolo-decode';
 import { centre, diag, type Track, type TrackPoint } from '../track/tracker';
-import { bottomCentre, personAt } from './judgement';
+import { bottomCentre, distanceToBox, personAt } from './judgement';
 
 /**
  * What the geometric throw judge made of a motion, as features: how far it got (`code`), the drop it measured
@@ -26,9 +26,6 @@ export interface GeoResult {
   rmsShare?: number;
   /** The fall was first seen in mid-air (judged from its apex). */
   apex?: boolean;
-  /** The fitted release and landing (observation indices in the motion). */
-  s?: number;
-  e?: number;
 }
 
 /** One settled motion of a parcel track, as the throw judge sees it. */
@@ -98,9 +95,6 @@ export function heightAbove(cam: CameraModel, x: number, y: number, v: number): 
   if (Math.abs(den) < 1e-9) return NaN;
   return (P[4] * x + P[5] * y + P[7] - v * (P[8] * x + P[9] * y + P[11])) / den;
 }
-
-/** Distance from a point to a box (0 inside). */
-const toBox = (b: Box, [x, y]: readonly [number, number]) => Math.hypot(Math.max(b[0] - x, 0, x - b[2]), Math.max(b[1] - y, 0, y - b[3]));
 
 /** Least-squares parabola h = c0 + c1 t + c2 t²: returns 2·c2 (the acceleration) and the rms residual. */
 export function fitParabola(ts: readonly number[], hs: readonly number[]): { accel: number; rms: number } | null {
@@ -173,7 +167,7 @@ export function motionFeatures(cam: CameraModel, m: Motion, persons: readonly Tr
   for (const p of persons) {
     const ph = personAt(p, run[0].frame, 4);
     if (!ph) continue;
-    const dist = toBox(ph.box, cs[0]) / Math.max(1, ph.box[3] - ph.box[1]);
+    const dist = distanceToBox(ph.box, cs[0]) / Math.max(1, ph.box[3] - ph.box[1]);
     if (!who || dist < who.dist) who = { track: p, box: ph.box, dist };
   }
   const pH = who ? Math.max(1, who.box[3] - who.box[1]) : NaN;
@@ -205,7 +199,7 @@ export function motionFeatures(cam: CameraModel, m: Motion, persons: readonly Tr
   let maxDown = 0;
   for (let i = 0; i < run.length; i++) {
     const ph = who ? personAt(who.track, run[i].frame, 2) : undefined;
-    if (ph && toBox(ph.box, cs[i]) === 0) inside++;
+    if (ph && distanceToBox(ph.box, cs[i]) === 0) inside++;
     if (i > 0) maxDown = Math.max(maxDown, (cs[i][1] - cs[i - 1][1]) / Math.max(1e-6, run[i].t - run[i - 1].t));
   }
   const scores = run.map((o) => o.score);
@@ -221,7 +215,7 @@ export function motionFeatures(cam: CameraModel, m: Motion, persons: readonly Tr
     who ? clip(maxDrop / pH, 0, 5) : NONE,
     who ? 1 : 0,
     who ? clip(who.dist, 0, 10) : NONE,
-    who && atPeak ? clip(toBox(atPeak.box, cs[peak]) / pH, 0, 10) : NONE,
+    who && atPeak ? clip(distanceToBox(atPeak.box, cs[peak]) / pH, 0, 10) : NONE,
     who ? clip((cs[0][1] - who.box[1]) / pH, -3, 3) : NONE,
     who ? clip(((atEnd ?? who).box[3] - run[run.length - 1].box[3]) / pH, -3, 3) : NONE,
     clip(personMove, -1000, 100),

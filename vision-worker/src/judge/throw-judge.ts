@@ -1,6 +1,6 @@
 import { fitBallistic, fitLandedFall, GRAVITY_CM_S2, type BallisticFit, type FitPrior, type Vec3 } from '../calibration/calibration';
 import { centre, diag, startsInHistory, type Track, type TrackPoint } from '../track/tracker';
-import { bottomCentre, contains, expand, imageSpeeds, inZone, personAt, rejected, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
+import { bottomCentre, contains, distanceToBox, expand, imageSpeeds, inZone, personAt, rejected, sigmoid, stillThreshold, type JudgeContext, type Judgement } from './judgement';
 import { GeoCode, heightAbove, motionFeatures, type GeoResult, type Motion } from './motion-features';
 
 const MIN_POINTS = 6;
@@ -178,9 +178,12 @@ export class ThrowJudge {
     const { camera, settings, model, onMotion } = this.ctx;
     const { obs, a, b } = m;
     const measured = flight ? this.dropOf(obs, flight) : undefined;
-    const g: GeoResult = isRejection(geo)
-      ? { code: geo.code, dropCm: measured?.drop, rmsShare: flight && flight.fit.rmsPx / flight.tol, apex: !!flight && flight.apexDt > 0 }
-      : { code: GeoCode.Throw, dropCm: measured?.drop, rmsShare: flight && flight.fit.rmsPx / flight.tol, apex: !!flight && flight.apexDt > 0 };
+    const g: GeoResult = {
+      code: isRejection(geo) ? geo.code : GeoCode.Throw,
+      dropCm: measured?.drop,
+      rmsShare: flight && flight.fit.rmsPx / flight.tol,
+      apex: !!flight && flight.apexDt > 0,
+    };
     const x = motionFeatures(camera, m, persons, g);
     const startFrame = isRejection(geo) ? (flight ? obs[flight.s].frame : obs[a].frame) : geo.startFrame;
     const endFrame = Math.max(obs[b].frame, isRejection(geo) ? 0 : geo.endFrame);
@@ -219,9 +222,8 @@ export class ThrowJudge {
 
   /** The person whose box is nearest the parcel at an observation (within 4 frames). */
   private nearest(o: TrackPoint, persons: readonly Track[]): Candidate | undefined {
-    const [u, v] = centre(o.box);
-    const off = (c: Candidate) => Math.hypot(Math.max(c.box[0] - u, 0, u - c.box[2]), Math.max(c.box[1] - v, 0, v - c.box[3]));
-    return this.candidates(o.frame, persons).sort((x, y) => off(x) - off(y))[0];
+    const c = centre(o.box);
+    return this.candidates(o.frame, persons).sort((x, y) => distanceToBox(x.box, c) - distanceToBox(y.box, c))[0];
   }
 
   /** The release's time and the drop to the landing (or to a resting parcel's centre when it was not seen). */
