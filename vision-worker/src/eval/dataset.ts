@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readJson } from '../config/read-json';
 
 const PointSchema = z.tuple([z.number(), z.number()]);
 
@@ -30,18 +31,6 @@ export interface Clip {
   video: string;
   camera: ClipCamera;
   labels: ClipLabels;
-}
-
-function readJson<T>(path: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`${path}: not readable JSON (${(e as Error).message})`);
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) throw new Error(`${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  return r.data;
 }
 
 /** Lists the clips of a dataset directory, validating each clip's files. */

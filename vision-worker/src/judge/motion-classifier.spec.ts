@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MotionClassifier, type MotionModel } from './motion-classifier';
 import { MOTION_FEATURES } from './motion-features';
 
@@ -46,5 +49,21 @@ describe('MotionClassifier', () => {
   it('takes a threshold override, and wants one value per feature', () => {
     expect(new MotionClassifier(model(), 0.8).threshold).toBe(0.8);
     expect(() => new MotionClassifier(model()).logOdds([1, 2])).toThrow(/needs \d+ features, got 2/);
+  });
+
+  it('loads a file, and says what is wrong with one it cannot use', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kj-motion-model-'));
+    try {
+      const write = (name: string, text: string) => {
+        writeFileSync(join(dir, name), text);
+        return join(dir, name);
+      };
+      expect(MotionClassifier.load(write('ok.json', JSON.stringify(model())), 0.7).threshold).toBe(0.7);
+      expect(() => MotionClassifier.load(join(dir, 'absent.json'))).toThrow(/absent\.json: no such motion model/);
+      expect(() => MotionClassifier.load(write('bad.json', '{'))).toThrow(/bad\.json: not readable JSON/);
+      expect(() => MotionClassifier.load(write('other.json', JSON.stringify({ ...model(), rate: -1 })))).toThrow(/other\.json: not a motion model: rate:/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { readJson } from '../config/read-json';
 import { MOTION_FEATURES } from './motion-features';
 
 /** One regression tree in sklearn's array form: node i splits on feature[i] at threshold[i]; leaves have left = -1. */
@@ -55,15 +56,7 @@ export class MotionClassifier {
 
   static load(path: string, threshold?: number): MotionClassifier {
     if (!existsSync(path)) throw new Error(`${path}: no such motion model`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      throw new Error(`${path}: not readable JSON (${(e as Error).message})`);
-    }
-    const r = MotionModelSchema.safeParse(raw);
-    if (!r.success) throw new Error(`${path}: not a motion model: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    return new MotionClassifier(r.data, threshold);
+    return new MotionClassifier(readJson(path, MotionModelSchema, 'not a motion model'), threshold);
   }
 
   logOdds(x: readonly number[]): number {

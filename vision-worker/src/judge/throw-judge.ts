@@ -203,10 +203,14 @@ export class ThrowJudge {
     if (!(drop >= settings.dropHeightCm)) return rejected(this.ctx, 'throw', parcel, obs, `the motion model gives ${p.toFixed(2)}, but the fall measures ${Math.round(drop)} cm (the geometry: ${geoWhy})`);
     const who = flight?.who ?? this.nearest(rel, persons);
     if (!who) return rejected(this.ctx, 'throw', parcel, obs, `the motion model gives ${p.toFixed(2)}, but nobody is near the release (the geometry: ${geoWhy})`);
-    const hSpeed = flight ? Math.hypot(flight.fit.v0[0], flight.fit.v0[1]) : 0;
+    return this.judgement(parcel, rel, endFrame, who, drop, flight ? Math.hypot(flight.fit.v0[0], flight.fit.v0[1]) : 0, p);
+  }
+
+  /** The S1 violation: a throw when released with horizontal speed, else a drop. */
+  private judgement(parcel: Track, rel: TrackPoint, endFrame: number, who: Candidate, drop: number, hSpeed: number, confidence: number): Judgement {
     return {
-      kind: hSpeed >= settings.throwMinSpeedCmS ? 'throw' : 'drop',
-      confidence: Math.round(p * 1000) / 1000,
+      kind: hSpeed >= this.ctx.settings.throwMinSpeedCmS ? 'throw' : 'drop',
+      confidence: Math.round(confidence * 1000) / 1000,
       frame: rel.frame,
       t: rel.t,
       startFrame: rel.frame,
@@ -403,12 +407,7 @@ export class ThrowJudge {
 
   private findFlight(obs: readonly TrackPoint[], still: readonly boolean[], landed: boolean, persons: readonly Track[]): Flight | null {
     const { camera, settings } = this.ctx;
-    // the moving run, with one still point on each side
-    let a = still.findIndex((s, i) => i > 0 && !s) - 1;
-    a = Math.max(0, a);
-    let b = obs.length - 1;
-    while (b > a && still[b] && still[b - 1]) b--;
-    b = Math.min(obs.length - 1, b + 1);
+    const [a, b] = this.movingRun(still);
     const pts = obs.map((o) => {
       const [u, v] = centre(o.box);
       return { t: o.t, u, v };
@@ -505,21 +504,7 @@ export class ThrowJudge {
     // who released it: the anchor of the fit, or (unanchored fit with a seen landing) a person within reach
     const who = f.who;
     if (!who) return no(GeoCode.Nobody, 'nobody released it');
-    const hSpeed = Math.hypot(f.fit.v0[0], f.fit.v0[1]);
     const confidence = sigmoid((drop - settings.dropHeightCm) / 12) * (1 - 0.4 * Math.min(1, f.fit.rmsPx / f.tol)) * (f.landed ? 1 : 0.85);
-    return {
-      kind: hSpeed >= settings.throwMinSpeedCmS ? 'throw' : 'drop',
-      confidence: Math.round(confidence * 1000) / 1000,
-      frame: rel.frame,
-      t: rel.t,
-      startFrame: rel.frame,
-      endFrame: land.frame,
-      parcelTrackId: parcel.id,
-      personTrackId: who.id,
-      dropHeightCm: Math.round(drop),
-      speedCmS: Math.round(hSpeed),
-      parcelBox: rel.box,
-      personBox: who.box,
-    };
+    return this.judgement(parcel, rel, land.frame, who, drop, Math.hypot(f.fit.v0[0], f.fit.v0[1]), confidence);
   }
 }
