@@ -4,13 +4,17 @@
  * the label's by 3 frames or more and, where the label says where its parcel was, the track is that parcel). `training/train_motion.py`
  * reads them.
  *
- *   node dist/eval/motions.main.js <dataset-dir>=<cache-dir>... --out rows.jsonl
+ *   node dist/eval/motions.main.js <dataset-dir>=<cache-dir>... --out rows.jsonl [--at <threshold>=<n>,...]
+ *
+ * `--at` replays with thresholds other than the shipped ones (those of `tune --at`, e.g. the tracker's): the
+ * rows must come from the tracker and judges the model will run behind.
  */
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MotionRecord } from '../judge/judgement';
 import { MOTION_FEATURES } from '../judge/motion-features';
 import { loadReplay, replayClip } from './replay';
+import { parsePoint, toTuning } from './tune';
 
 /** How far (processing pixels) a tracked box centre may be from the labelled parcel's centre. */
 const NEAR_PX = 40;
@@ -25,15 +29,18 @@ interface Act {
 async function main() {
   const sets: [string, string][] = [];
   let out: string | undefined;
+  let at = '';
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--out') out = resolve(argv[++i]);
+    else if (argv[i] === '--at') at = argv[++i] ?? '';
     else if (argv[i].includes('=')) {
       const [d, c] = argv[i].split('=');
       sets.push([resolve(d), resolve(c)]);
-    } else throw new Error(`${argv[i]}: expected <dataset-dir>=<cache-dir> or --out <file>`);
+    } else throw new Error(`${argv[i]}: expected <dataset-dir>=<cache-dir>, --out <file> or --at <threshold>=<n>,...`);
   }
-  if (!out || !sets.length) throw new Error('usage: motions.main.js <dataset-dir>=<cache-dir>... --out rows.jsonl');
+  if (!out || !sets.length) throw new Error('usage: motions.main.js <dataset-dir>=<cache-dir>... --out rows.jsonl [--at <threshold>=<n>,...]');
+  const tuning = toTuning(parsePoint(at));
   const w = createWriteStream(out);
   w.write(JSON.stringify({ features: MOTION_FEATURES }) + '\n');
   let rows = 0;
@@ -41,7 +48,7 @@ async function main() {
   for (const [dataset, cache] of sets) {
     for (const c of await loadReplay(dataset, cache)) {
       const motions: MotionRecord[] = [];
-      await replayClip(c, undefined, undefined, { onMotion: (m) => motions.push(m) });
+      await replayClip(c, tuning, undefined, { onMotion: (m) => motions.push(m) });
       // an act matches a motion it overlaps in time and, where the label says where its parcel was (parcelPath,
       // from the start frame on, in video pixels), whose parcel was there: not a belt parcel moving meanwhile
       const overlapping = (m: MotionRecord, s: Act, frames = 1) => {
