@@ -1,5 +1,5 @@
 import type { Detection } from '../detect/yolo-decode';
-import { followedShare, parcelTracks, referenceFall } from './fall-coverage';
+import { boxedFall, followedShare, parcelTracks, referenceFall } from './fall-coverage';
 
 const box = (cx: number, cy: number, s = 20): Detection['box'] => [cx - s / 2, cy - s / 2, cx + s / 2, cy + s / 2];
 const parcel = (cx: number, cy: number): Detection => ({ classId: 0, score: 0.9, box: box(cx, cy) });
@@ -26,5 +26,16 @@ describe('fall coverage', () => {
     expect(followedShare(fall, broken)).toBeCloseTo(6 / 11);
     // a box elsewhere on the same frames follows none of it
     expect(followedShare(fall, parcelTracks({ frames: frames(() => false, () => [parcel(500, 300)]), fps: 25 }))).toBe(0);
+  });
+
+  it('counts the frames of the fall the detector boxed at a score, and the longest run without a box', () => {
+    const fall = referenceFall(label, reference)!;
+    // frames 13-16 unboxed; 18 boxed weakly; 19 boxed far off
+    const dets = new Map(
+      frames((f) => (f < 13 || f > 16) && f !== 19, (f) => (f === 19 ? [parcel(40, 40)] : [])).map(([f, ds]) => [f, f === 18 ? ds.map((d) => ({ ...d, score: 0.2 })) : ds] as [number, Detection[]]),
+    );
+    expect(boxedFall(fall, dets, 0)).toEqual({ share: 6 / 11, longestGap: 4 });
+    expect(boxedFall(fall, dets, 0.3)).toEqual({ share: 5 / 11, longestGap: 4 });
+    expect(boxedFall(fall, new Map(), 0)).toEqual({ share: 0, longestGap: 11 });
   });
 });

@@ -1,3 +1,4 @@
+import type { Detection } from '../detect/yolo-decode';
 import { centre, diag, DEFAULT_TRACKER, Tracker, type Track, type TrackerOptions, type TrackPoint } from '../track/tracker';
 import type { ReplayClip } from './replay';
 import type { Span } from './scoring';
@@ -37,15 +38,34 @@ export function followedShare(fall: readonly TrackPoint[], tracks: readonly Trac
   let best = 0;
   for (const t of tracks) {
     const byFrame = new Map(t.history.map((p) => [p.frame, p]));
-    let n = 0;
-    for (const g of fall) {
-      const p = byFrame.get(g.frame);
-      if (!p) continue;
-      const [x, y] = centre(p.box);
-      const [gx, gy] = centre(g.box);
-      if (Math.hypot(x - gx, y - gy) <= Math.max(10, 0.5 * diag(g.box))) n++;
-    }
+    const n = fall.filter((g) => near(byFrame.get(g.frame)?.box, g.box)).length;
     best = Math.max(best, n / fall.length);
   }
   return best;
+}
+
+/** A box near the reference box: centres within half its diagonal (at least 10 px). */
+const near = (b: Detection['box'] | undefined, ref: Detection['box']) => {
+  if (!b) return false;
+  const [x, y] = centre(b);
+  const [gx, gy] = centre(ref);
+  return Math.hypot(x - gx, y - gy) <= Math.max(10, 0.5 * diag(ref));
+};
+
+/**
+ * Whether the detector boxed the fall at all, whatever the tracker made of it: the share of the fall's frames with
+ * a parcel box (class 0) scoring at least `minScore` near the reference, and the longest run of frames without
+ * one. A fall with no box on a stretch of frames cannot be followed by any association of the boxes.
+ */
+export function boxedFall(fall: readonly TrackPoint[], frames: ReadonlyMap<number, readonly Detection[]>, minScore: number): { share: number; longestGap: number } {
+  let boxed = 0;
+  let run = 0;
+  let longestGap = 0;
+  for (const g of fall) {
+    const hit = (frames.get(g.frame) ?? []).some((d) => d.classId === 0 && d.score >= minScore && near(d.box, g.box));
+    boxed += hit ? 1 : 0;
+    run = hit ? 0 : run + 1;
+    longestGap = Math.max(longestGap, run);
+  }
+  return { share: boxed / fall.length, longestGap };
 }
