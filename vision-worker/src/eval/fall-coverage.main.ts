@@ -24,7 +24,7 @@ async function main() {
   const tuning = toTuning(parsePoint(spec));
   const reference = new Map((await loadReplay(dataset, gtCache)).map((c) => [c.name, c]));
   type Boxed = ReturnType<typeof boxedFall>;
-  // strong/any: undefined where the renderer's tracks hold no fall (the parcel hidden throughout)
+  // strong/any: undefined where no renderer track goes down the image in the label's span
   const rows: { clip: string; frame: number; share: number; found: boolean; strong?: Boxed; any?: Boxed }[] = [];
   for (const c of await loadReplay(dataset, detsCache)) {
     const ref = reference.get(c.name);

@@ -28,6 +28,14 @@ export function referenceFall(label: Span, reference: readonly Track[]): TrackPo
     .sort((x, y) => drop(y) - drop(x))[0];
 }
 
+/** A box near the reference box: centres within half its diagonal (at least 10 px). */
+const near = (b: Detection['box'] | undefined, ref: Detection['box']) => {
+  if (!b) return false;
+  const [x, y] = centre(b);
+  const [gx, gy] = centre(ref);
+  return Math.hypot(x - gx, y - gy) <= Math.max(10, 0.5 * diag(ref));
+};
+
 /**
  * Share of a fall that one track follows: the reference observations that a single track has a box near
  * (within half the reference box's diagonal, at least 10 px) on the same frame. The judges see a throw only
@@ -43,14 +51,6 @@ export function followedShare(fall: readonly TrackPoint[], tracks: readonly Trac
   }
   return best;
 }
-
-/** A box near the reference box: centres within half its diagonal (at least 10 px). */
-const near = (b: Detection['box'] | undefined, ref: Detection['box']) => {
-  if (!b) return false;
-  const [x, y] = centre(b);
-  const [gx, gy] = centre(ref);
-  return Math.hypot(x - gx, y - gy) <= Math.max(10, 0.5 * diag(ref));
-};
 
 /**
  * Whether the detector boxed the fall at all, whatever the tracker made of it: the share of the fall's frames with
