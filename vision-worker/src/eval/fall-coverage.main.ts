@@ -11,6 +11,7 @@
  * The thresholds are those of `tune --at` (`tracker.lowMaxCost=-1`, `throw.landedTolPx=4`, …).
  */
 import { DEFAULT_TRACKER } from '../track/tracker';
+import { quantile } from './box-error';
 import { boxedFall, followedShare, parcelTracks, referenceFall } from './fall-coverage';
 import { loadReplay, replayClip } from './replay';
 import { matchClip, spanOf } from './scoring';
@@ -57,7 +58,7 @@ async function main() {
     const s = seen.map((x) => x.share).sort((x, y) => x - y);
     const gaps = seen.map((x) => x.longestGap);
     return (
-      `boxed by ${label} (${seen.length} falls the renderer's tracks hold): median share ${s[Math.floor(0.5 * (s.length - 1))].toFixed(2)}, p25 ${s[Math.floor(0.25 * (s.length - 1))].toFixed(2)}; ` +
+      `boxed by ${label} (${seen.length} falls the renderer's tracks hold): median share ${quantile(s, 0.5).toFixed(2)}, p25 ${quantile(s, 0.25).toFixed(2)}; ` +
       `on every frame ${s.filter((x) => x === 1).length}, never ${s.filter((x) => x === 0).length}; a gap of 4+ frames ${gaps.filter((g) => g >= 4).length}, of 8+ ${gaps.filter((g) => g >= 8).length}`
     );
   };
