@@ -40,9 +40,11 @@ def main():
     ap.add_argument('--save-every', type=int, default=0, help='also write the frames so far every N clips')
     ap.add_argument('--fall-frames', type=int, default=0,
                     help='up to N of each clip\'s frames from the falls (throws, drops, placings, slide-offs): parcels in flight and in the hands')
+    ap.add_argument('--prev', action='store_true',
+                    help='also store each frame\'s previous frame (prev_jpgs), for a detector that sees the frame difference')
     a = ap.parse_args()
     assert a.first_seed + a.clips <= 10_000, 'detector-frame seeds must stay below 10000 (validation and held-out clips use the seeds above)'
-    jpgs, boxes, seeds = [], [], []
+    jpgs, boxes, seeds, prev_jpgs = [], [], [], []
     t0 = time.time()
     for k in range(a.clips):
         seed = a.first_seed + k
@@ -69,25 +71,38 @@ def main():
             pick.add(int(rng.integers(0, sc.n_frames)))
         sc = synth.build_scene(seed, W, H)
 
+        held = {}  # frame index -> letterboxed previous frame, kept until its successor is drawn
+
         def on_frame(fi, img, ids, sc=sc):
-            lb, b = letterbox(img, synth.boxes_from_ids(sc, ids[a.label_at]), a.size)
-            ok, enc = cv2.imencode('.jpg', lb, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(70, 95))])
+            lb, b = letterbox(img, synth.boxes_from_ids(sc, ids[a.label_at]) if fi in pick else [], a.size)
+            if a.prev and fi + 1 in pick:
+                held[fi + 1] = lb
+            if fi not in pick:
+                return
+            q = int(rng.integers(70, 95))
+            ok, enc = cv2.imencode('.jpg', lb, [cv2.IMWRITE_JPEG_QUALITY, q])
             jpgs.append(enc.tobytes())
             boxes.append(b)
             seeds.append(seed)
+            if a.prev:
+                # the first frame has no predecessor: the worker then sees no difference, so store the frame itself
+                ok, enc = cv2.imencode('.jpg', held.pop(fi, lb), [cv2.IMWRITE_JPEG_QUALITY, q])
+                prev_jpgs.append(enc.tobytes())
 
-        synth.simulate(sc, on_frame, want=lambda fi: fi in pick, want_ids=True, label_at=(a.label_at,))
+        wanted = pick | ({f - 1 for f in pick if f > 0} if a.prev else set())
+        synth.simulate(sc, on_frame, want=lambda fi: fi in wanted, want_ids=True, label_at=(a.label_at,))
         if k % 50 == 0:
             print(f'{k}/{a.clips} clips, {len(jpgs)} frames, {time.time() - t0:.0f}s', flush=True)
         if a.save_every and (k + 1) % a.save_every == 0 and k + 1 < a.clips:
-            save(a.out, jpgs, boxes, seeds)  # a usable partial set while generation goes on
-    save(a.out, jpgs, boxes, seeds)
+            save(a.out, jpgs, boxes, seeds, prev_jpgs)  # a usable partial set while generation goes on
+    save(a.out, jpgs, boxes, seeds, prev_jpgs)
     print(f'wrote {len(jpgs)} frames to {a.out} in {time.time() - t0:.0f}s')
 
 
-def save(path, jpgs, boxes, seeds):
+def save(path, jpgs, boxes, seeds, prev_jpgs):
     tmp = path + '.tmp.npz'
-    np.savez(tmp, jpgs=np.array(jpgs, dtype=object), boxes=np.array(boxes, dtype=object), seeds=np.array(seeds))
+    extra = {'prev_jpgs': np.array(prev_jpgs, dtype=object)} if prev_jpgs else {}
+    np.savez(tmp, jpgs=np.array(jpgs, dtype=object), boxes=np.array(boxes, dtype=object), seeds=np.array(seeds), **extra)
     os.replace(tmp, path)
 
 

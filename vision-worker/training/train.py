@@ -41,10 +41,10 @@ class DW(nn.Module):
 
 
 class TinyDet(nn.Module):
-    def __init__(self, nc=2):
+    def __init__(self, nc=2, in_ch=3):
         super().__init__()
         self.nc = nc
-        self.s2 = cbr(3, 12, 3, 2)
+        self.s2 = cbr(in_ch, 12, 3, 2)
         self.s4 = nn.Sequential(cbr(12, 24, 3, 2), DW(24))
         self.s8 = nn.Sequential(cbr(24, 48, 3, 2), DW(48), DW(48))
         self.s16 = nn.Sequential(cbr(48, 64, 3, 2), DW(64), DW(64))
@@ -142,12 +142,25 @@ def focal(logits, target, alpha=0.25, gamma=2.0):
     return (w * (1 - pt) ** gamma * ce).sum()
 
 
-def load(path, S):
+def load(path, S, prev=False):
     d = np.load(path, allow_pickle=True)
-    return d['jpgs'], d['boxes'], d['seeds']
+    if prev and 'prev_jpgs' not in d:
+        raise SystemExit(f'{path} has no previous frames: generate it with gen_dataset.py --prev')
+    return d['jpgs'], d['boxes'], d['seeds'], (d['prev_jpgs'] if prev else None)
 
 
-def rescale(img, b, S, rng, lo=0.7, hi=1.3):
+def luma_diff(cur, prev):
+    """The motion channel: |luma(frame) - luma(previous frame)| in 0..1, from RGB 0..255 (BT.601 weights). The
+    worker computes the same from its letterboxed input planes."""
+    w = np.array([0.299, 0.587, 0.114], np.float32)
+    return np.abs(cur @ w - prev @ w) / 255.0
+
+
+def decode(jpg):
+    return cv2.imdecode(np.frombuffer(jpg, np.uint8), cv2.IMREAD_COLOR)[:, :, ::-1].astype(np.float32)
+
+
+def rescale(img, b, S, rng, lo=0.7, hi=1.3, prev=None):
     """Zoom in or out about a random point (grey 114 outside the frame): a 1280-wide source scaled to fit the
     input shows parcels smaller than any training camera did."""
     r = float(rng.uniform(lo, hi))
@@ -155,6 +168,8 @@ def rescale(img, b, S, rng, lo=0.7, hi=1.3):
     dx, dy = (-ox, -oy) if r > 1 else (ox, oy)
     m = np.float32([[r, 0, dx], [0, r, dy]])
     out = cv2.warpAffine(np.ascontiguousarray(img), m, (S, S), flags=cv2.INTER_LINEAR, borderValue=(114, 114, 114))
+    if prev is not None:
+        prev = cv2.warpAffine(np.ascontiguousarray(prev), m, (S, S), flags=cv2.INTER_LINEAR, borderValue=(114, 114, 114))
     nb = b.copy()
     nb[:, [1, 3]] = b[:, [1, 3]] * r + dx
     nb[:, [2, 4]] = b[:, [2, 4]] * r + dy
@@ -163,26 +178,38 @@ def rescale(img, b, S, rng, lo=0.7, hi=1.3):
     # a box cut by the frame edge keeps its visible part, as the renderer labels a box cut by the image edge
     keep = (vis_w >= 4) & (vis_h >= 4) & (vis_w * vis_h >= 12)
     nb[:, 1:] = np.clip(nb[:, 1:], 0, S)
-    return out, nb[keep]
+    return out, nb[keep], prev
 
 
-def batch(jpgs, boxes, idx, S, rng, augment, zoom=False):
+def batch(jpgs, boxes, idx, S, rng, augment, zoom=False, prev_jpgs=None):
+    """With prev_jpgs, a fourth input plane: the motion channel (luma_diff), the previous frame augmented as its
+    frame was."""
     imgs, cls_ts, box_ts = [], [], []
     for i in idx:
-        img = cv2.imdecode(np.frombuffer(jpgs[i], np.uint8), cv2.IMREAD_COLOR)[:, :, ::-1].astype(np.float32)
+        img = decode(jpgs[i])
+        prev = decode(prev_jpgs[i]) if prev_jpgs is not None else None
+        if prev is not None and augment and rng.random() < 0.1:
+            prev = img  # a camera's first frame, or a still one: no difference to go by
         b = np.array(boxes[i], np.float32).reshape(-1, 5).copy()
         if augment:
             if rng.random() < 0.5:
                 img = img[:, ::-1]
+                prev = prev[:, ::-1] if prev is not None else None
                 b[:, [1, 3]] = S - b[:, [3, 1]]
             if zoom and rng.random() < 0.5:
-                img, b = rescale(img, b, S, rng)
-            img = img * rng.uniform(0.6, 1.4) + rng.uniform(-25, 25)
-            img = img * rng.uniform(0.85, 1.15, 3)
+                img, b, prev = rescale(img, b, S, rng, prev=prev)
+            gain, shift, tint = rng.uniform(0.6, 1.4), rng.uniform(-25, 25), rng.uniform(0.85, 1.15, 3)
+            img = (img * gain + shift) * tint
+            prev = (prev * gain + shift) * tint if prev is not None else None
             if rng.random() < 0.3:
                 k = int(rng.choice([3, 5]))
                 img = cv2.GaussianBlur(np.ascontiguousarray(img), (k, k), 0)
-        imgs.append(np.clip(img, 0, 255).transpose(2, 0, 1) / 255.0)
+                prev = cv2.GaussianBlur(np.ascontiguousarray(prev), (k, k), 0) if prev is not None else None
+        img = np.clip(img, 0, 255)
+        planes = img.transpose(2, 0, 1) / 255.0
+        if prev is not None:
+            planes = np.concatenate([planes, luma_diff(img, np.clip(prev, 0, 255))[None]], 0)
+        imgs.append(planes)
         ct, bt = assign(b.tolist(), S // STRIDE, S // STRIDE)
         cls_ts.append(ct)
         box_ts.append(bt)
@@ -237,14 +264,13 @@ def nms(boxes, scores, iou_thr=0.5):
     return keep
 
 
-def evaluate(exp, jpgs, boxes, idx, S, conf=0.3):
+def evaluate(exp, jpgs, boxes, idx, S, conf=0.3, prev_jpgs=None):
     """Precision/recall per class at IoU 0.5 on held-back frames."""
     stats = {c: [0, 0, 0] for c in NAMES}  # tp, fp, fn
     exp.eval()
     with torch.no_grad():
         for i in idx:
-            img = cv2.imdecode(np.frombuffer(jpgs[i], np.uint8), cv2.IMREAD_COLOR)[:, :, ::-1]
-            x = torch.tensor(img.transpose(2, 0, 1)[None] / 255.0, dtype=torch.float32)
+            x, _, _ = batch(jpgs, boxes, [i], S, None, False, prev_jpgs=prev_jpgs)
             out = exp(x)[0].numpy()
             gt = np.array(boxes[i], np.float32).reshape(-1, 5)
             for c in NAMES:
@@ -302,6 +328,9 @@ def load_onnx_weights(net, path):
     with torch.no_grad():
         for node, (name, mod, bn) in zip(folded, rest):
             w, b = init[node.input[1]], init[node.input[2]]
+            if name == 's2.0' and w.shape[1] == 3 and mod.weight.shape[1] == 4:
+                # a three-channel model warm-starts a motion-channel one: the new plane starts with no say
+                w = np.concatenate([w, np.zeros_like(w[:, :1])], 1)
             if tuple(w.shape) != tuple(mod.weight.shape):
                 raise SystemExit(f'{path}: {node.input[1]} has shape {w.shape}, {name} needs {tuple(mod.weight.shape)}')
             mod.weight.copy_(torch.from_numpy(w))
@@ -330,11 +359,14 @@ def main():
     ap.add_argument('--iou-targets', action='store_true', help='quality focal loss: scores learn box IoU')
     ap.add_argument('--zoom', action='store_true', help='zoom augmentation (0.7-1.3x about a random point)')
     ap.add_argument('--threads', type=int, default=2, help='torch threads (1 while data generation shares the cores)')
+    ap.add_argument('--motion-channel', action='store_true',
+                    help='a fourth input plane, |luma - previous luma| (needs a dataset from gen_dataset.py --prev)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
-    jpgs, boxes, seeds = load(a.data, a.size)
+    jpgs, boxes, seeds, prev_jpgs = load(a.data, a.size, a.motion_channel)
+    in_ch = 4 if a.motion_channel else 3
     if a.grow:
         # the file is still being written (gen_dataset.py --save-every): hold back its first clips, which are final
         val_seeds = set(np.unique(seeds)[:30].tolist())
@@ -343,7 +375,7 @@ def main():
     val = [i for i in range(len(jpgs)) if seeds[i] in val_seeds]
     train = [i for i in range(len(jpgs)) if seeds[i] not in val_seeds]
     data_mtime = os.path.getmtime(a.data)
-    net = TinyDet(len(NAMES))
+    net = TinyDet(len(NAMES), in_ch)
     if a.resume:
         net.load_state_dict(torch.load(a.resume))
     elif a.init_onnx:
@@ -358,7 +390,7 @@ def main():
     while time.time() - t0 < budget:
         if a.grow and os.path.getmtime(a.data) != data_mtime:
             data_mtime = os.path.getmtime(a.data)
-            jpgs, boxes, seeds = load(a.data, a.size)
+            jpgs, boxes, seeds, prev_jpgs = load(a.data, a.size, a.motion_channel)
             val = [i for i in range(len(jpgs)) if seeds[i] in val_seeds]
             train = [i for i in range(len(jpgs)) if seeds[i] not in val_seeds]
             steps_per_epoch = len(train) // a.batch
@@ -378,7 +410,7 @@ def main():
             lr = a.lr * (0.5 * (1 + math.cos(math.pi * frac))) * min(1.0, (step + 1) / 100)
             for g in opt.param_groups:
                 g['lr'] = lr
-            x, ct, bt = batch(jpgs, boxes, perm[k * a.batch:(k + 1) * a.batch], a.size, rng, True, a.zoom)
+            x, ct, bt = batch(jpgs, boxes, perm[k * a.batch:(k + 1) * a.batch], a.size, rng, True, a.zoom, prev_jpgs)
             loss, lc, lb = loss_fn(net, x, ct, bt, a.iou_targets)
             opt.zero_grad()
             loss.backward()
@@ -391,9 +423,9 @@ def main():
     train_seconds = time.time() - t0
     torch.save(net.state_dict(), a.out.replace('.onnx', '.pt'))
     exp = Export(net.eval(), a.size).eval()
-    metrics = evaluate(exp, jpgs, boxes, val, a.size)
+    metrics = evaluate(exp, jpgs, boxes, val, a.size, prev_jpgs=prev_jpgs)
     print('validation', metrics)
-    dummy = torch.zeros(1, 3, a.size, a.size)
+    dummy = torch.zeros(1, in_ch, a.size, a.size)
     torch.onnx.export(exp, dummy, a.out, opset_version=13, input_names=['images'], output_names=['output0'])
     import onnx
     m = onnx.load(a.out)
@@ -406,6 +438,9 @@ def main():
         'imgsz': str([a.size, a.size]),
         'names': str(NAMES),
     }
+    if a.motion_channel:
+        # how the worker fills the fourth plane; a model without this key takes the three RGB planes only
+        meta['kanjian_motion_channel'] = 'absdiff_luma_bt601_previous_frame'
     for k, v in meta.items():
         p = m.metadata_props.add()
         p.key, p.value = k, v
@@ -415,7 +450,7 @@ def main():
         'model': a.out.split('/')[-1],
         'architecture': 'TinyDet: strided conv backbone with depthwise residual blocks, FPN to stride 8, anchor-free ltrb head',
         'parameters': params,
-        'input': [1, 3, a.size, a.size],
+        'input': [1, in_ch, a.size, a.size],
         'output': [1, 4 + len(NAMES), (a.size // STRIDE) ** 2],
         'names': NAMES,
         'dataset': {'file': a.data.split('/')[-1], 'frames': len(jpgs), 'train_frames': len(train), 'val_frames': len(val),

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { readOnnxMetadata } from './onnx-metadata';
-import { letterboxToTensor } from './preprocess';
+import { fillMotionPlane, letterboxToTensor, MOTION_CHANNEL_LUMA_DIFF } from './preprocess';
 import { decodeYolo, letterboxFor, parseClassNames, type Detection, type Letterbox } from './yolo-decode';
 
 export interface DetectorOptions {
@@ -26,12 +26,18 @@ export interface Frame {
 /** The ONNX session behind a small interface, so the pipeline can be tested with a fake detector. */
 export interface FrameDetector {
   readonly classNames: readonly string[];
-  detect(frame: Frame): Promise<Detection[]>;
+  /** `stream`: which camera the frame is from, for a model that compares it with that camera's previous one. */
+  detect(frame: Frame, stream?: string): Promise<Detection[]>;
 }
+
+/** Previous lumas kept per stream: a worker's cameras, or an evaluation's clips (oldest dropped first). */
+const MAX_STREAMS = 256;
 
 export class OnnxDetector implements FrameDetector {
   private input: Float32Array;
   private lbCache = new Map<string, Letterbox>();
+  /** Motion-channel models only: each stream's last luma plane and the frame size it came from. */
+  private prevLuma = new Map<string, { key: string; luma: Float32Array }>();
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -40,8 +46,10 @@ export class OnnxDetector implements FrameDetector {
     private readonly conf: number,
     private readonly iouThr: number,
     private readonly keep: ReadonlySet<number> | undefined,
+    /** 4 when the model also takes the luma difference to the previous frame. */
+    readonly planes: 3 | 4,
   ) {
-    this.input = new Float32Array(3 * inputSize * inputSize);
+    this.input = new Float32Array(planes * inputSize * inputSize);
   }
 
   static async load(o: DetectorOptions): Promise<OnnxDetector> {
@@ -65,16 +73,25 @@ export class OnnxDetector implements FrameDetector {
       if (typeof last === 'number') size = last;
     }
     if (!size) throw new Error(`${o.modelPath}: cannot tell the input size; set model.inputSize in the worker config`);
+    const inShape = (session.inputMetadata[0] as { shape?: readonly (number | string)[] }).shape;
+    const planes = inShape?.[1] === 4 ? 4 : 3;
+    const motion = meta.kanjian_motion_channel;
+    if (planes === 4 && motion !== MOTION_CHANNEL_LUMA_DIFF)
+      throw new Error(
+        `${o.modelPath}: the model takes 4 input planes but its metadata does not say the fourth is ${MOTION_CHANNEL_LUMA_DIFF} (kanjian_motion_channel=${motion ?? 'absent'})`,
+      );
+    if (inShape && typeof inShape[1] === 'number' && inShape[1] !== 3 && inShape[1] !== 4)
+      throw new Error(`${o.modelPath}: the model takes ${inShape[1]} input planes; the worker feeds 3 (RGB) or 4 (RGB and motion)`);
     let keep: Set<number> | undefined;
     if (o.keepClassNames) {
       keep = new Set(o.keepClassNames.map((n) => names.indexOf(n)).filter((i) => i >= 0));
       const missing = o.keepClassNames.filter((n) => !names.includes(n));
       if (missing.length) throw new Error(`${o.modelPath}: the model has no class ${missing.map((m) => JSON.stringify(m)).join(', ')} (it has ${names.join(', ')})`);
     }
-    return new OnnxDetector(session, names, size, o.confThreshold ?? 0.3, o.iouThreshold ?? 0.45, keep);
+    return new OnnxDetector(session, names, size, o.confThreshold ?? 0.3, o.iouThreshold ?? 0.45, keep, planes);
   }
 
-  async detect(frame: Frame): Promise<Detection[]> {
+  async detect(frame: Frame, stream = ''): Promise<Detection[]> {
     const key = `${frame.width}x${frame.height}`;
     let lb = this.lbCache.get(key);
     if (!lb) {
@@ -83,7 +100,14 @@ export class OnnxDetector implements FrameDetector {
     }
     letterboxToTensor(frame.data, frame.width, frame.height, lb, this.input);
     const S = this.inputSize;
-    const feeds = { [this.session.inputNames[0]]: new ort.Tensor('float32', this.input, [1, 3, S, S]) };
+    if (this.planes === 4) {
+      const prev = this.prevLuma.get(stream);
+      const luma = fillMotionPlane(this.input, S, prev?.key === key ? prev.luma : undefined);
+      this.prevLuma.delete(stream);
+      this.prevLuma.set(stream, { key, luma });
+      if (this.prevLuma.size > MAX_STREAMS) this.prevLuma.delete(this.prevLuma.keys().next().value as string);
+    }
+    const feeds = { [this.session.inputNames[0]]: new ort.Tensor('float32', this.input, [1, this.planes, S, S]) };
     const out = await this.session.run(feeds);
     const t = out[this.session.outputNames[0]];
     return decodeYolo(t.data as Float32Array, t.dims, {

@@ -27,12 +27,12 @@ export class CachedDetector implements FrameDetector {
     return this.inner.classNames;
   }
 
-  async detect(frame: Frame): Promise<Detection[]> {
+  async detect(frame: Frame, stream?: string): Promise<Detection[]> {
     const index = (frame as Frame & { index?: number }).index;
-    if (index === undefined) return this.inner.detect(frame);
+    if (index === undefined) return this.inner.detect(frame, stream);
     const hit = this.cache.get(index);
     if (hit) return hit;
-    const dets = await this.inner.detect(frame);
+    const dets = await this.inner.detect(frame, stream);
     this.cache.set(index, dets);
     this.dirty = true;
     return dets;

@@ -82,7 +82,7 @@ export class CameraPipeline {
     if (!run) return [];
     if (moving) this.gate?.markDetected();
     this.stats.detected++;
-    const dets = await this.o.detector.detect(f);
+    const dets = await this.o.detector.detect(f, this.o.cameraId);
     const ended = this.tracker.update(f.index, f.t, dets);
     return this.judge(f.index, f.t, ended);
   }
