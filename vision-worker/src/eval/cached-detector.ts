@@ -7,7 +7,8 @@ import type { Detection } from '../detect/yolo-decode';
  * Diagnostic only (eval `--dets-cache <dir>`): remembers the detector's output per frame index in a JSON file
  * per clip, so that a change to the tracker or the judges can be re-measured on the same detections without
  * running the detector again. A frame not in the cache (the motion gate asked for a new one) is detected and
- * added. The cache belongs to one model: delete it when the model changes.
+ * added. The cache belongs to one model: delete it when the model changes. With a motion-plane model, a frame
+ * added later is compared with the last frame the model ran on, which may not be the frame before it.
  */
 export class CachedDetector implements FrameDetector {
   private readonly cache = new Map<number, Detection[]>();
