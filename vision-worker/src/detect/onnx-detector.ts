@@ -62,26 +62,25 @@ export class OnnxDetector implements FrameDetector {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
+    const shape = (session.inputMetadata[0] as { shape?: readonly (number | string)[] }).shape;
     let size = o.inputSize;
     if (size === undefined && meta.imgsz) {
       const m = /(\d+)/.exec(meta.imgsz);
       if (m) size = Number(m[1]);
     }
     if (size === undefined) {
-      const shape = (session.inputMetadata[0] as { shape?: readonly (number | string)[] }).shape;
       const last = shape?.[shape.length - 1];
       if (typeof last === 'number') size = last;
     }
     if (!size) throw new Error(`${o.modelPath}: cannot tell the input size; set model.inputSize in the worker config`);
-    const inShape = (session.inputMetadata[0] as { shape?: readonly (number | string)[] }).shape;
-    const planes = inShape?.[1] === 4 ? 4 : 3;
+    // a symbolic plane count is taken for the usual 3
+    const planes = typeof shape?.[1] === 'number' ? shape[1] : 3;
+    if (planes !== 3 && planes !== 4) throw new Error(`${o.modelPath}: the model takes ${planes} input planes; the worker feeds 3 (RGB) or 4 (RGB and motion)`);
     const motion = meta.kanjian_motion_channel;
     if (planes === 4 && motion !== MOTION_CHANNEL_LUMA_DIFF)
       throw new Error(
         `${o.modelPath}: the model takes 4 input planes but its metadata does not say the fourth is ${MOTION_CHANNEL_LUMA_DIFF} (kanjian_motion_channel=${motion ?? 'absent'})`,
       );
-    if (inShape && typeof inShape[1] === 'number' && inShape[1] !== 3 && inShape[1] !== 4)
-      throw new Error(`${o.modelPath}: the model takes ${inShape[1]} input planes; the worker feeds 3 (RGB) or 4 (RGB and motion)`);
     let keep: Set<number> | undefined;
     if (o.keepClassNames) {
       keep = new Set(o.keepClassNames.map((n) => names.indexOf(n)).filter((i) => i >= 0));
@@ -102,9 +101,11 @@ export class OnnxDetector implements FrameDetector {
     const S = this.inputSize;
     if (this.planes === 4) {
       const prev = this.prevLuma.get(stream);
-      const luma = fillMotionPlane(this.input, S, prev?.key === key ? prev.luma : undefined);
-      this.prevLuma.delete(stream);
-      this.prevLuma.set(stream, { key, luma });
+      const entry = prev ?? { key, luma: new Float32Array(S * S) };
+      fillMotionPlane(this.input, S, entry.luma, prev?.key === key);
+      entry.key = key;
+      this.prevLuma.delete(stream); // re-inserted last: the least recently seen stream is dropped first
+      this.prevLuma.set(stream, entry);
       if (this.prevLuma.size > MAX_STREAMS) this.prevLuma.delete(this.prevLuma.keys().next().value as string);
     }
     const feeds = { [this.session.inputNames[0]]: new ort.Tensor('float32', this.input, [1, this.planes, S, S]) };

@@ -46,17 +46,16 @@ export function letterboxToTensor(rgb: Uint8Array, width: number, height: number
 export const MOTION_CHANNEL_LUMA_DIFF = 'absdiff_luma_bt601_previous_frame';
 
 /**
- * Fills plane 3 of a letterboxed 4-plane tensor with |luma − previous luma| (BT.601, 0..1) and returns this
- * frame's luma for the next call. Without a previous luma (a stream's first frame) the plane is zero, as the
- * model was trained to expect for a still scene.
+ * Fills plane 3 of a letterboxed 4-plane tensor with |luma − previous luma| (BT.601, 0..1), where `luma` holds the
+ * stream's previous luma, and overwrites `luma` with this frame's for the next call (one buffer per stream, no
+ * allocation per frame). With `hasPrev` false (a stream's first frame) the plane is zero, as the model was trained
+ * to expect for a still scene.
  */
-export function fillMotionPlane(t: Float32Array, size: number, prevLuma?: Float32Array): Float32Array {
+export function fillMotionPlane(t: Float32Array, size: number, luma: Float32Array, hasPrev: boolean): void {
   const plane = size * size;
-  const luma = new Float32Array(plane);
   for (let i = 0; i < plane; i++) {
     const y = 0.299 * t[i] + 0.587 * t[plane + i] + 0.114 * t[2 * plane + i];
+    t[3 * plane + i] = hasPrev ? Math.abs(y - luma[i]) : 0;
     luma[i] = y;
-    t[3 * plane + i] = prevLuma ? Math.abs(y - prevLuma[i]) : 0;
   }
-  return luma;
 }

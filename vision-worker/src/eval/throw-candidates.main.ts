@@ -26,7 +26,9 @@ function main() {
     if (features.join(',') !== model.model.features.join(',')) throw new Error(`${file}: rows of another feature set than the model`);
     for (const l of lines) {
       const r = JSON.parse(l) as MotionRow;
-      byClip.set(r.clip, [...(byClip.get(r.clip) ?? []), r]);
+      const rows = byClip.get(r.clip);
+      if (rows) rows.push(r);
+      else byClip.set(r.clip, [r]);
     }
   }
   const counts = { none: 0, under: 0, over: 0 };
