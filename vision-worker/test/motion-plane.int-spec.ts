@@ -61,4 +61,9 @@ describe('a motion-plane model in the worker', () => {
     const r = run(`await OnnxDetector.load({ modelPath: ${JSON.stringify(join(FIXTURES, 'motion-nometa.onnx'))} }); return {};`) as { error?: string };
     expect(r.error).toMatch(/takes 4 input planes but its metadata does not say the fourth is absdiff_luma_bt601_previous_frame/);
   });
+
+  it('refuses a model taking a number of planes the worker cannot fill, naming it', () => {
+    const r = run(`await OnnxDetector.load({ modelPath: ${JSON.stringify(join(FIXTURES, 'two-planes.onnx'))} }); return {};`) as { error?: string };
+    expect(r.error).toMatch(/two-planes\.onnx: the model takes 2 input planes; the worker feeds 3 \(RGB\) or 4/);
+  });
 });
