@@ -269,6 +269,31 @@ def nms(boxes, scores, iou_thr=0.5):
     return keep
 
 
+def match_frame(out, gt, c, conf=0.3):
+    """One frame's detections of class c (an exported model's output, [4 + nc, anchors]) matched greedily to its
+    labelled boxes at IoU 0.5: (detections kept after NMS, indices of the labelled boxes found)."""
+    sc = out[4 + c]
+    m = sc > conf
+    bx = out[:4, m].T
+    bx = np.stack([bx[:, 0] - bx[:, 2] / 2, bx[:, 1] - bx[:, 3] / 2, bx[:, 0] + bx[:, 2] / 2, bx[:, 1] + bx[:, 3] / 2], 1) if len(bx) else np.zeros((0, 4))
+    keep = nms(bx, sc[m]) if len(bx) else []
+    det = bx[keep]
+    g = gt[gt[:, 0] == c, 1:]
+    used = set()
+    for d in det:
+        best, bj = 0.0, -1
+        for j, gg in enumerate(g):
+            if j in used:
+                continue
+            ix = max(0, min(d[2], gg[2]) - max(d[0], gg[0])) * max(0, min(d[3], gg[3]) - max(d[1], gg[1]))
+            u = (d[2] - d[0]) * (d[3] - d[1]) + (gg[2] - gg[0]) * (gg[3] - gg[1]) - ix
+            if ix / u > best:
+                best, bj = ix / u, j
+        if best >= 0.5:
+            used.add(bj)
+    return len(det), used
+
+
 def evaluate(exp, jpgs, boxes, idx, S, conf=0.3, prev_jpgs=None):
     """Precision/recall per class at IoU 0.5 on held-back frames."""
     stats = {c: [0, 0, 0] for c in NAMES}  # tp, fp, fn
@@ -279,29 +304,10 @@ def evaluate(exp, jpgs, boxes, idx, S, conf=0.3, prev_jpgs=None):
             out = exp(x)[0].numpy()
             gt = np.array(boxes[i], np.float32).reshape(-1, 5)
             for c in NAMES:
-                sc = out[4 + c]
-                m = sc > conf
-                bx = out[:4, m].T
-                bx = np.stack([bx[:, 0] - bx[:, 2] / 2, bx[:, 1] - bx[:, 3] / 2, bx[:, 0] + bx[:, 2] / 2, bx[:, 1] + bx[:, 3] / 2], 1) if len(bx) else np.zeros((0, 4))
-                keep = nms(bx, sc[m]) if len(bx) else []
-                det = bx[keep]
-                g = gt[gt[:, 0] == c, 1:]
-                used = set()
-                for d in det:
-                    best, bj = 0.0, -1
-                    for j, gg in enumerate(g):
-                        if j in used:
-                            continue
-                        ix = max(0, min(d[2], gg[2]) - max(d[0], gg[0])) * max(0, min(d[3], gg[3]) - max(d[1], gg[1]))
-                        u = (d[2] - d[0]) * (d[3] - d[1]) + (gg[2] - gg[0]) * (gg[3] - gg[1]) - ix
-                        if ix / u > best:
-                            best, bj = ix / u, j
-                    if best >= 0.5:
-                        used.add(bj)
-                        stats[c][0] += 1
-                    else:
-                        stats[c][1] += 1
-                stats[c][2] += len(g) - len(used)
+                n_det, used = match_frame(out, gt, c, conf)
+                stats[c][0] += len(used)
+                stats[c][1] += n_det - len(used)
+                stats[c][2] += int((gt[:, 0] == c).sum()) - len(used)
     res = {}
     for c, (tp, fp, fn) in stats.items():
         res[NAMES[c]] = {'precision': round(tp / max(1, tp + fp), 4), 'recall': round(tp / max(1, tp + fn), 4), 'gt': tp + fn}
