@@ -10,6 +10,7 @@ Usage: /usr/bin/python3 frame_eval.py ../data/det-motion.npz --seeds 1771:1800 .
 import argparse
 
 import numpy as np
+import onnx
 import torch
 
 import train as T
@@ -34,7 +35,6 @@ def main():
         path, _, mode = spec.partition(':')
         if mode not in ('', 'blank'):
             raise SystemExit(f'{spec}: the only option after the model is ":blank"')
-        import onnx
         in_ch = onnx.load(path).graph.input[0].type.tensor_type.shape.dim[1].dim_value
         net = T.TinyDet(len(T.NAMES), in_ch)
         T.load_onnx_weights(net, path)
